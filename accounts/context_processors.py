@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import ADMINS, PUBLIC, Audience, role_of
+
+# (label, url name, audience). The menu shows only what the role may open.
+NAVIGATION: list[tuple[str, str, Audience]] = [
+    (_("Home"), "home", PUBLIC),
+    (_("District map"), "incidents:district-map", PUBLIC),
+    (_("API"), "api-docs", PUBLIC),
+    (_("Administration"), "admin:index", ADMINS),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    role = role_of(getattr(request, "user", None))
+    items = [
+        {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
+        for label, name, audience in NAVIGATION
+        if role in audience
+    ]
+    return {"nav_items": items, "current_role": role}

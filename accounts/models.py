@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import DISTRICT_BOUND, Role
+
+
+class CallaoUserManager(UserManager):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see follows from ``role`` (and ``district``)."""
+
+    role = models.CharField(
+        _("role"), max_length=32, choices=Role.choices, default=Role.COMMUNITY_LEADER
+    )
+    district = models.ForeignKey(
+        "incidents.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("Required for police officers and community leaders."),
+    )
+
+    objects = CallaoUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=sorted(DISTRICT_BOUND), district__isnull=True),
+                name="district_bound_roles_have_a_district",
+                violation_error_message=_(
+                    "Police officers and community leaders must belong to a district."
+                ),
+            )
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in DISTRICT_BOUND and self.district_id is None:
+            raise ValidationError(
+                {"district": _("Police officers and community leaders must belong to a district.")}
+            )
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.is_active and self.role == Role.ADMIN
+
+    # The admin role, not Django's per-model permissions, decides what the admin site allows.
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return self.is_admin_role or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_admin_role or super().has_module_perms(app_label)

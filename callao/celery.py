@@ -1,0 +1,28 @@
+"""The Celery application; the beat schedule lives here, in code, under version control."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "callao.settings")
+
+app = Celery("callao")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Three queues so heavy model training never delays an import or a shift forecast.
+app.conf.task_routes = {
+    "incidents.tasks.*": {"queue": "imports"},
+    "predictions.tasks.model_*": {"queue": "ml"},
+}
+
+app.conf.beat_schedule = {
+    # Keeps the worker heartbeat fresh for /healthz and the dashboards.
+    "worker-heartbeat": {
+        "task": "callao.tasks.heartbeat",
+        "schedule": crontab(minute="*"),
+    },
+}

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import api as accounts_api
+from accounts.views import HomeView
+from callao import views
+
+handler403 = "callao.views.permission_denied"
+handler404 = "callao.views.page_not_found"
+handler500 = "callao.views.server_error"
+
+api_patterns = [
+    path("", include("incidents.api_urls")),
+    path("me/", accounts_api.MeApi.as_view(), name="me"),
+    path("schema/", views.SchemaView.as_view(), name="api-schema"),
+    path("docs/", views.ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("cuenta/", include("accounts.urls")),
+    path("", include("incidents.urls")),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
+]

@@ -1,0 +1,99 @@
+"""Operational endpoints: health, metrics, language switch, error pages."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language as django_set_language
+from django_prometheus.exports import ExportToDjangoView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts.permissions import RolePermission, roles_allowed
+from accounts.roles import PUBLIC
+from callao.celery import app as celery_app
+
+WORKER_PING_TIMEOUT_S = 1.0
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT postgis_lib_version()")
+        row = cursor.fetchone()
+    return f"ok (PostGIS {row[0]})" if row else "ok"
+
+
+def _check_redis() -> str:
+    cache.set("healthz:probe", "1", timeout=10)
+    if cache.get("healthz:probe") != "1":
+        raise RuntimeError("cache round trip failed")
+    return "ok"
+
+
+def _check_worker() -> str:
+    replies = celery_app.control.ping(timeout=WORKER_PING_TIMEOUT_S)
+    if not replies:
+        raise RuntimeError("no Celery worker answered")
+    return f"ok ({len(replies)} worker{'s' if len(replies) != 1 else ''})"
+
+
+@never_cache
+@roles_allowed(PUBLIC)
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database, Redis and at least one Celery worker answer; 503 otherwise."""
+    checks: dict[str, str] = {}
+    healthy = True
+    for name, probe in (
+        ("database", _check_database),
+        ("redis", _check_redis),
+        ("celery_worker", _check_worker),
+    ):
+        try:
+            checks[name] = probe()
+        except Exception as exc:  # noqa: BLE001 — any failure is a failed check, reported by name
+            healthy = False
+            checks[name] = f"error: {exc}"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+@roles_allowed(PUBLIC)
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus exposition; when METRICS_TOKEN is set, it is required as a bearer token."""
+    if settings.METRICS_TOKEN:
+        supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(supplied, settings.METRICS_TOKEN):
+            return HttpResponse("Unauthorized\n", status=401, content_type="text/plain")
+    return ExportToDjangoView(request)
+
+
+set_language = roles_allowed(PUBLIC)(django_set_language)
+
+
+class SchemaView(SpectacularAPIView):
+    allowed_roles = PUBLIC
+    permission_classes = [RolePermission]
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    allowed_roles = PUBLIC
+    permission_classes = [RolePermission]
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import factory
+
+from accounts.models import User
+from accounts.roles import DISTRICT_BOUND, Role
+from incidents.models import District
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.PLANNER
+    password = factory.django.Password("not-a-real-password-1")
+
+    @factory.lazy_attribute
+    def district(self) -> District | None:
+        if self.role in DISTRICT_BOUND:
+            return District.objects.get(ubigeo="070101")
+        return None
