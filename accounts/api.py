@@ -7,10 +7,13 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.roles import SIGNED_IN
+from incidents.models import District
 
 
 class MeSerializer(serializers.ModelSerializer):
-    district = serializers.SlugRelatedField(slug_field="ubigeo", read_only=True)
+    district: serializers.SlugRelatedField[District] = serializers.SlugRelatedField(
+        slug_field="ubigeo", read_only=True
+    )
 
     class Meta:
         model = User

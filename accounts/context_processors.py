@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ADMINS, PUBLIC, Audience, role_of
 
 # (label, url name, audience). The menu shows only what the role may open.
-NAVIGATION: list[tuple[str, str, Audience]] = [
+NAVIGATION: list[tuple[Promise, str, Audience]] = [
     (_("Home"), "home", PUBLIC),
     (_("District map"), "incidents:district-map", PUBLIC),
     (_("API"), "api-docs", PUBLIC),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -10,8 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import DISTRICT_BOUND, Role
 
+if TYPE_CHECKING:
+    _UserManagerBase = UserManager["User"]
+else:
+    _UserManagerBase = UserManager
 
-class CallaoUserManager(UserManager):
+
+class CallaoUserManager(_UserManagerBase):
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: Any
     ) -> User:
@@ -35,7 +40,7 @@ class User(AbstractUser):
         help_text=_("Required for police officers and community leaders."),
     )
 
-    objects = CallaoUserManager()
+    objects = CallaoUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")
@@ -62,7 +67,7 @@ class User(AbstractUser):
         return self.is_active and self.role == Role.ADMIN
 
     # The admin role, not Django's per-model permissions, decides what the admin site allows.
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         return self.is_admin_role or super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:

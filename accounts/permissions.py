@@ -28,7 +28,7 @@ class RolePermission(BasePermission):
 
     message = "Su rol no tiene acceso a este recurso. / Your role may not access this resource."
 
-    def has_permission(self, request: "Request", view: "APIView") -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         allowed: Audience | None = getattr(view, "allowed_roles", None)
         return allowed is not None and role_of(request.user) in allowed
 

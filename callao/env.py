@@ -67,5 +67,7 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
     value = env_str(name, default)
     if value not in choices:
         allowed = ", ".join(sorted(choices))
-        raise ImproperlyConfiguredEnv(f"Environment variable {name}={value!r} must be one of: {allowed}.")
+        raise ImproperlyConfiguredEnv(
+            f"Environment variable {name}={value!r} must be one of: {allowed}."
+        )
     return value

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from accounts import api as accounts_api
 from accounts.views import HomeView
@@ -9,7 +9,7 @@ handler403 = "callao.views.permission_denied"
 handler404 = "callao.views.page_not_found"
 handler500 = "callao.views.server_error"
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include("incidents.api_urls")),
     path("me/", accounts_api.MeApi.as_view(), name="me"),
     path("schema/", views.SchemaView.as_view(), name="api-schema"),

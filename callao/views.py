@@ -71,7 +71,8 @@ def metrics(request: HttpRequest) -> HttpResponse:
         supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(supplied, settings.METRICS_TOKEN):
             return HttpResponse("Unauthorized\n", status=401, content_type="text/plain")
-    return ExportToDjangoView(request)
+    response: HttpResponse = ExportToDjangoView(request)
+    return response
 
 
 set_language = roles_allowed(PUBLIC)(django_set_language)

@@ -6,6 +6,7 @@ file is fully understood before the database is touched.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import tempfile
 import unicodedata
@@ -60,10 +61,8 @@ class BoundaryFeature:
 def normalise_name(raw: str) -> str:
     """Upper-case ASCII form of a place name, repairing UTF-8 read as Latin-1 when possible."""
     text = raw
-    try:
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         text = raw.encode("cp1252").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
     ascii_only = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     letters = "".join(ch if ch.isalpha() or ch == " " else " " for ch in ascii_only.upper())
     return " ".join(letters.split())
@@ -102,7 +101,10 @@ def _local_copy(source: str) -> Iterator[Path]:
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / (Path(source.split("?")[0]).name or "boundaries.geojson")
             try:
-                with urllib.request.urlopen(source, timeout=60) as response, target.open("wb") as out:
+                with (
+                    urllib.request.urlopen(source, timeout=60) as response,  # noqa: S310 (http(s) only)
+                    target.open("wb") as out,
+                ):
                     copied = 0
                     while chunk := response.read(1 << 20):
                         copied += len(chunk)
@@ -128,7 +130,9 @@ def _gdal_path(path: Path) -> str:
     except zipfile.BadZipFile as exc:
         raise BoundaryFileError(f"{path.name} is not a valid ZIP file.") from exc
     if len(shapefiles) != 1:
-        raise BoundaryFileError(f"{path.name} must contain exactly one .shp file, found {len(shapefiles)}.")
+        raise BoundaryFileError(
+            f"{path.name} must contain exactly one .shp file, found {len(shapefiles)}."
+        )
     return f"/vsizip/{path}/{shapefiles[0]}"
 
 
@@ -145,19 +149,29 @@ def _read_features(path: Path, *, province: str | None) -> Iterator[BoundaryFeat
     try:
         source = DataSource(_gdal_path(path))
     except GDALException as exc:
-        raise BoundaryFileError(f"{path.name} is not a readable GeoJSON or Shapefile ({exc}).") from exc
+        raise BoundaryFileError(
+            f"{path.name} is not a readable GeoJSON or Shapefile ({exc})."
+        ) from exc
     wanted_province = normalise_name(province) if province else None
     wgs84 = SpatialReference(4326)
-    for layer in source:
-        transform = CoordTransform(layer.srs, wgs84) if layer.srs and layer.srs.srid != 4326 else None
+    for layer in source:  # type: ignore[attr-defined]
+        transform = (
+            CoordTransform(layer.srs, wgs84) if layer.srs and layer.srs.srid != 4326 else None
+        )
         for number, feature in enumerate(layer, start=1):
             properties = {name: feature.get(name) for name in feature.fields}
             feature_province = _field(properties, PROVINCE_FIELDS) or ""
-            if wanted_province and feature_province and normalise_name(feature_province) != wanted_province:
+            if (
+                wanted_province
+                and feature_province
+                and normalise_name(feature_province) != wanted_province
+            ):
                 continue
             name = _field(properties, NAME_FIELDS)
             if name is None:
-                raise BoundaryFileError(f"Feature {number} of {path.name} has no district name field.")
+                raise BoundaryFileError(
+                    f"Feature {number} of {path.name} has no district name field."
+                )
             ubigeo = _field(properties, CODE_FIELDS) or callao_ubigeo_for(name)
             if ubigeo is None:
                 raise BoundaryFileError(
@@ -171,20 +185,26 @@ def _read_features(path: Path, *, province: str | None) -> Iterator[BoundaryFeat
                 ubigeo=ubigeo.zfill(6),
                 name=DISPLAY_NAMES.get(ubigeo) or normalise_name(name).title(),
                 province=normalise_name(feature_province).title() if feature_province else "",
-                geometry=_as_valid_multipolygon(GEOSGeometry(ogr.wkb, srid=4326), path.name, number),
+                geometry=_as_valid_multipolygon(
+                    GEOSGeometry(ogr.wkb, srid=4326), path.name, number
+                ),
             )
 
 
 def _as_valid_multipolygon(geometry: GEOSGeometry, filename: str, number: int) -> MultiPolygon:
     if not geometry.valid:
-        geometry = geometry.make_valid()
+        geometry = geometry.make_valid()  # type: ignore[attr-defined]
     if isinstance(geometry, Polygon):
         return MultiPolygon(geometry, srid=4326)
     if isinstance(geometry, MultiPolygon):
         return geometry
-    polygons = [part for part in geometry if isinstance(part, Polygon)] if hasattr(geometry, "__iter__") else []
+    polygons = (
+        [part for part in geometry if isinstance(part, Polygon)]
+        if hasattr(geometry, "__iter__")
+        else []
+    )
     if not polygons:
-        raise BoundaryFileError(f"Feature {number} of {filename} is a {geometry.geom_type}, not a polygon.")
+        raise BoundaryFileError(
+            f"Feature {number} of {filename} is a {geometry.geom_type}, not a polygon."
+        )
     return MultiPolygon(*polygons, srid=4326)
-
-

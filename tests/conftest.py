@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.roles import ANONYMOUS, Role
 from incidents.models import District
 from incidents.services import boundaries_import
-from tests.factories import UserFactory
+from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -53,7 +53,7 @@ def user_for_role(districts: list[District]):  # type: ignore[no-untyped-def]
     def make(role: str) -> User | None:
         if role == ANONYMOUS:
             return None
-        return UserFactory(username=f"{role}-{uuid.uuid4().hex[:6]}", role=role)
+        return make_user(username=f"{role}-{uuid.uuid4().hex[:6]}", role=role)
 
     return make
 
@@ -85,9 +85,24 @@ def celery_worker_process(django_db_setup: None) -> Iterator[str]:
     app.control.purge()
     env = {**os.environ, "DATABASE_URL": _test_database_url()}
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "callao", "worker", "--pool", "solo",
-         "-Q", "default,imports,ml", "-n", name, "--loglevel", "WARNING", "--without-mingle",
-         "--without-gossip"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "callao",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            "default,imports,ml",
+            "-n",
+            name,
+            "--loglevel",
+            "WARNING",
+            "--without-mingle",
+            "--without-gossip",
+        ],
         cwd=ROOT,
         env=env,
     )

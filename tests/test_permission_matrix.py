@@ -72,10 +72,10 @@ def _sample_kwargs(pattern: URLPattern | URLResolver) -> dict[str, object]:
 
 def _literal(pattern: URLPattern | URLResolver, kwargs: dict[str, object]) -> str:
     if isinstance(pattern.pattern, RoutePattern):
-        route = str(pattern.pattern._route)
+        route = str(pattern.pattern._route)  # type: ignore[attr-defined]
         return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
     assert isinstance(pattern.pattern, RegexPattern)
-    regex = pattern.pattern._regex
+    regex = str(pattern.pattern._regex)  # type: ignore[attr-defined]
     text = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(kwargs[m.group(1)]), regex)
     return text.lstrip("^").rstrip("$")
 
@@ -115,14 +115,20 @@ def test_the_walk_sees_the_whole_site() -> None:
 
 def _is_login_redirect(response: object) -> bool:
     location = getattr(response, "headers", {}).get("Location", "")
-    return getattr(response, "status_code", 0) in (301, 302) and str(reverse(settings.LOGIN_URL)) in location
+    return (
+        getattr(response, "status_code", 0) in (301, 302)
+        and str(reverse(settings.LOGIN_URL)) in location
+    )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: endpoint.key)
 def test_each_role_gets_exactly_what_the_matrix_declares(
-    endpoint: Endpoint, role: str, client_for_role, settings  # type: ignore[no-untyped-def]
+    endpoint: Endpoint,
+    role: str,
+    client_for_role,
+    settings,  # type: ignore[no-untyped-def]
 ) -> None:
     settings.METRICS_TOKEN = ""
     client = client_for_role(role)

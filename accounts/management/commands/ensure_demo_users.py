@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Create or reset one demo account per role and print the credentials."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--password", help="Password for every demo account (default: DEMO_PASSWORD or random).")
+        parser.add_argument(
+            "--password", help="Password for every demo account (default: DEMO_PASSWORD or random)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         password = options["password"] or settings.DEMO_PASSWORD or secrets.token_urlsafe(9)

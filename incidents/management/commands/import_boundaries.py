@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Load district boundaries from a GeoJSON file, a zipped Shapefile or a URL."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("source", nargs="?", help="Path or http(s) URL (default: BOUNDARIES_SOURCE).")
+        parser.add_argument(
+            "source", nargs="?", help="Path or http(s) URL (default: BOUNDARIES_SOURCE)."
+        )
         parser.add_argument(
             "--province",
             default="CALLAO",
