@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import SensitiveRead, User
 
 
 @admin.register(User)
@@ -17,3 +18,22 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Role and district"), {"fields": ("role", "district")}),
     )
+
+
+@admin.register(SensitiveRead)
+class SensitiveReadAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail cannot be edited or deleted from the site."""
+
+    list_display = ("read_at", "user", "subject", "object_id", "via")
+    list_filter = ("subject",)
+    search_fields = ("user__username", "object_id")
+    date_hierarchy = "read_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

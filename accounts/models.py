@@ -72,3 +72,19 @@ class User(AbstractUser):
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_admin_role or super().has_module_perms(app_label)
+
+
+class SensitiveRead(models.Model):
+    """One read of sensitive data (an incident narrative) by one user (Ley 29733)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sensitive_reads")
+    subject = models.CharField(_("what"), max_length=40, default="incident.narrative")
+    object_id = models.BigIntegerField(_("record id"))
+    via = models.CharField(_("via"), max_length=300)
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-read_at"]
+        verbose_name = _("sensitive data read")
+        verbose_name_plural = _("sensitive data reads")
+        indexes = [models.Index(fields=["subject", "object_id"], name="sensitive_read_object")]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import SensitiveRead, User
 from accounts.roles import DISTRICT_BOUND, Role
 from incidents.models import District
 
@@ -67,3 +67,15 @@ def demo_accounts_ensure(*, password: str) -> list[DemoAccount]:
             user.save()
             accounts.append(DemoAccount(username, role.value, home.name if home else None))
     return accounts
+
+
+def sensitive_reads_record(
+    *, user: User, object_ids: list[int], via: str, subject: str = "incident.narrative"
+) -> int:
+    """Write one audit row per record whose sensitive field the user is about to read."""
+    rows = [
+        SensitiveRead(user=user, subject=subject, object_id=object_id, via=via[:300])
+        for object_id in object_ids
+    ]
+    SensitiveRead.objects.bulk_create(rows)
+    return len(rows)

@@ -77,14 +77,17 @@ def callao_ubigeo_for(name: str) -> str | None:
     return CALLAO_UBIGEO[close[0]] if close else None
 
 
-def read_boundaries(source: str, *, province: str | None = "CALLAO") -> list[BoundaryFeature]:
+def read_boundaries(
+    source: str, *, province: str | None = "CALLAO", require_codes: bool = True
+) -> list[BoundaryFeature]:
     """Read every district polygon in ``source`` (a path or an http(s) URL).
 
     ``province`` keeps only features whose province field matches it (when the file
-    has such a field); ``None`` keeps everything.
+    has such a field); ``None`` keeps everything. Without ``require_codes`` (a plain
+    region outline), unnamed features are numbered instead of refused.
     """
     with _local_copy(source) as path:
-        features = list(_read_features(path, province=province))
+        features = list(_read_features(path, province=province, require_codes=require_codes))
     if not features:
         where = f" in province {province}" if province else ""
         raise BoundaryFileError(f"No district polygons found{where} in {source}.")
@@ -145,7 +148,9 @@ def _field(properties: dict[str, object], candidates: tuple[str, ...]) -> str | 
     return None
 
 
-def _read_features(path: Path, *, province: str | None) -> Iterator[BoundaryFeature]:
+def _read_features(
+    path: Path, *, province: str | None, require_codes: bool
+) -> Iterator[BoundaryFeature]:
     try:
         source = DataSource(_gdal_path(path))
     except GDALException as exc:
@@ -168,11 +173,15 @@ def _read_features(path: Path, *, province: str | None) -> Iterator[BoundaryFeat
             ):
                 continue
             name = _field(properties, NAME_FIELDS)
+            if name is None and not require_codes:
+                name = f"feature {number}"
             if name is None:
                 raise BoundaryFileError(
                     f"Feature {number} of {path.name} has no district name field."
                 )
             ubigeo = _field(properties, CODE_FIELDS) or callao_ubigeo_for(name)
+            if ubigeo is None and not require_codes:
+                ubigeo = str(number)
             if ubigeo is None:
                 raise BoundaryFileError(
                     f"Feature {number} of {path.name} ({name!r}) has no UBIGEO code and is not a "

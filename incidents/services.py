@@ -1,13 +1,34 @@
-"""Writes for districts (and, later, datasets and incidents)."""
+"""Writes and workflows for districts, sectors and incident datasets."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
 
-from django.db import transaction
+from django.core.cache import cache
+from django.core.files import File
+from django.db import connection, transaction
+from django.utils import timezone
 
+from accounts.models import User
 from incidents.boundaries import read_boundaries
-from incidents.models import District
+from incidents.importing.columns import guess_mapping
+from incidents.importing.errors import ImportFileError
+from incidents.importing.pipeline import ImportOptions, ImportOutcome, run_import
+from incidents.importing.readers import open_table
+from incidents.importing.region import Region, region_from_districts, region_from_file
+from incidents.models import CrimeCategory, Dataset, DatasetStatus, District, Origin
+from incidents.taxonomy import normalise_label
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_TTL_S = 24 * 3600
+PREVIEW_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -34,4 +55,220 @@ def boundaries_import(*, source: str, province: str | None = "CALLAO") -> Bounda
             )
             created += was_created
             updated += not was_created
+        district_parts_rebuild()
     return BoundaryImportResult(created, updated, [feature.name for feature in features])
+
+
+def district_parts_rebuild() -> None:
+    """Cut every district into pieces of at most 64 vertices for fast point-in-polygon."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM incidents_districtpart")
+        cursor.execute(
+            "INSERT INTO incidents_districtpart (district_id, geometry) "
+            "SELECT id, ST_Subdivide(geometry, 64) FROM incidents_district"
+        )
+
+
+# --- Datasets ------------------------------------------------------------------------------
+
+
+def category_lookup() -> dict[str, int]:
+    """Normalised code, names and aliases → category id."""
+    lookup: dict[str, int] = {}
+    for category in CrimeCategory.objects.all():
+        for label in (category.code, category.name_es, category.name_en, *category.aliases):
+            lookup.setdefault(normalise_label(label), category.pk)
+    return lookup
+
+
+def _sha256(stream: IO[bytes]) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    while block := stream.read(1 << 20):
+        digest.update(block)
+        size += len(block)
+    stream.seek(0)
+    return digest.hexdigest(), size
+
+
+def dataset_create(
+    *,
+    file: IO[bytes],
+    name: str,
+    source: str,
+    uploaded_by: User | None = None,
+    default_origin: str = Origin.VICTIM_REPORT,
+    column_mapping: dict[str, str] | None = None,
+) -> Dataset:
+    """Archive an uploaded file (kept whatever happens to its import) and record it."""
+    checksum, size = _sha256(file)
+    dataset = Dataset(
+        original_name=Path(name).name[:255],
+        checksum=checksum,
+        size_bytes=size,
+        source=source.strip()[:100] or Path(name).stem[:100],
+        default_origin=default_origin,
+        column_mapping=column_mapping or {},
+        uploaded_by=uploaded_by,
+    )
+    dataset.file.save(Path(name).name, File(file), save=False)
+    dataset.save()
+    return dataset
+
+
+@dataclass(frozen=True)
+class DatasetPreview:
+    headers: list[str]
+    guessed: dict[str, str]
+    rows: list[list[str]]
+    file_format: str
+    error: str = ""
+
+
+def dataset_preview(*, dataset: Dataset) -> DatasetPreview:
+    """The header, a mapping guess and the first rows, for the column-mapping page."""
+    from contextlib import ExitStack
+
+    try:
+        with ExitStack() as stack:
+            table = open_table(Path(dataset.file.path), stack)
+            rows = []
+            for _, values in table.rows:
+                rows.append([value[:120] for value in values[: len(table.headers)]])
+                if len(rows) == PREVIEW_ROWS:
+                    break
+            return DatasetPreview(table.headers[:500], guess_mapping(table.headers), rows, table.format)
+    except ImportFileError as exc:
+        return DatasetPreview([], {}, [], "", error=str(exc))
+
+
+def dataset_same_file_imported(dataset: Dataset) -> Dataset | None:
+    return (
+        Dataset.objects.filter(checksum=dataset.checksum, status=DatasetStatus.IMPORTED)
+        .exclude(pk=dataset.pk)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def dataset_enqueue(*, dataset: Dataset, column_mapping: dict[str, str] | None = None) -> None:
+    """Queue the import on a worker once the surrounding transaction commits."""
+    from incidents.tasks import dataset_import_task
+
+    if column_mapping is not None:
+        dataset.column_mapping = column_mapping
+    dataset.status = DatasetStatus.QUEUED
+    dataset.save(update_fields=["column_mapping", "status"])
+    dataset_progress_set(dataset.pk, 0, None)
+    dataset_import_task.delay_on_commit(dataset.pk)
+
+
+def dataset_progress_key(dataset_id: int) -> str:
+    return f"dataset-progress:{dataset_id}"
+
+
+def dataset_progress_set(dataset_id: int, done: int, total: int | None) -> None:
+    cache.set(dataset_progress_key(dataset_id), {"done": done, "total": total}, PROGRESS_TTL_S)
+
+
+def dataset_progress(dataset: Dataset) -> dict[str, Any]:
+    """Rows done and expected, from the cache while running and from the row when finished."""
+    if dataset.is_finished:
+        return {"done": dataset.rows_read, "total": dataset.rows_read, "percent": 100}
+    progress = cache.get(dataset_progress_key(dataset.pk)) or {"done": 0, "total": None}
+    total = progress["total"]
+    percent = min(99, int(100 * progress["done"] / total)) if total else None
+    return {**progress, "percent": percent}
+
+
+def dataset_import(
+    *,
+    dataset: Dataset,
+    region: Region | None = None,
+    region_path: str | None = None,
+    timezone_name: str = "America/Lima",
+    max_rejected_share: float = 0.5,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> Dataset:
+    """Import a dataset all or nothing and record what happened on it.
+
+    A file already imported (same SHA-256) is not imported again. Failures leave the
+    incidents exactly as they were and say why on the dataset.
+    """
+    earlier = dataset_same_file_imported(dataset)
+    if earlier is not None:
+        dataset.status = DatasetStatus.DUPLICATE
+        dataset.message = (
+            f"Este archivo ya fue importado el {timezone.localtime(earlier.created_at):%d/%m/%Y %H:%M} "
+            f"(dataset #{earlier.pk}); no se importó de nuevo. / This file was already imported "
+            f"(dataset #{earlier.pk}); it was not imported again."
+        )
+        dataset.finished_at = timezone.now()
+        dataset.save()
+        return dataset
+
+    dataset.status = DatasetStatus.RUNNING
+    dataset.started_at = timezone.now()
+    dataset.message = ""
+    dataset.save(update_fields=["status", "started_at", "message"])
+
+    def report_progress(done: int, total: int | None) -> None:
+        dataset_progress_set(dataset.pk, done, total)
+        if progress is not None:
+            progress(done, total)
+
+    outcome = ImportOutcome()
+    with tempfile.TemporaryDirectory() as tmp:
+        report_path = Path(tmp) / f"dataset-{dataset.pk}-rechazos.csv"
+        try:
+            options = ImportOptions(
+                source=dataset.source,
+                region=region or (region_from_file(region_path) if region_path else region_from_districts()),
+                categories=category_lookup(),
+                default_origin=dataset.default_origin,
+                column_overrides=dict(dataset.column_mapping or {}),
+                timezone=timezone_name,
+                max_rejected_share=max_rejected_share,
+            )
+            run_import(
+                Path(dataset.file.path),
+                options,
+                dataset_id=dataset.pk,
+                report_path=report_path,
+                progress=report_progress,
+                outcome=outcome,
+            )
+            dataset.status = DatasetStatus.IMPORTED
+        except ImportFileError as exc:
+            dataset.status = DatasetStatus.FAILED
+            dataset.message = str(exc)
+            outcome.rows_imported = outcome.rows_duplicate = 0
+        except Exception:
+            logger.exception("dataset import failed", extra={"dataset": dataset.pk})
+            dataset.status = DatasetStatus.FAILED
+            dataset.message = (
+                "Error interno durante la importación; no se importó nada. "
+                "/ Internal error during the import; nothing was imported."
+            )
+            outcome.rows_imported = outcome.rows_duplicate = 0
+            _record_outcome(dataset, outcome, report_path)
+            raise
+        _record_outcome(dataset, outcome, report_path)
+    return dataset
+
+
+def _record_outcome(dataset: Dataset, outcome: ImportOutcome, report_path: Path) -> None:
+    dataset.rows_read = outcome.rows_read
+    dataset.rows_imported = outcome.rows_imported
+    dataset.rows_duplicate = outcome.rows_duplicate
+    dataset.rows_rejected = outcome.rows_rejected
+    dataset.rejection_summary = outcome.rejection_summary
+    dataset.timings = outcome.timings
+    if outcome.mapping:
+        dataset.column_mapping = outcome.mapping
+    if outcome.rows_rejected and report_path.exists():
+        with report_path.open("rb") as report:
+            dataset.error_report.save(report_path.name, File(report), save=False)
+    dataset.finished_at = timezone.now()
+    dataset.save()
+    dataset_progress_set(dataset.pk, outcome.rows_read, outcome.rows_read)

@@ -2,10 +2,20 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from incidents.services import boundaries_import
+from incidents.models import Dataset
+from incidents.services import boundaries_import, dataset_import
 
 
 @shared_task(name="incidents.tasks.boundaries_import_task", acks_late=True, max_retries=0)
 def boundaries_import_task(source: str, province: str | None = "CALLAO") -> list[str]:
     """Load boundaries in a worker (admins upload large Shapefiles)."""
     return boundaries_import(source=source, province=province).districts
+
+
+# No automatic retry: a failed import is reported to the admin, who fixes the file or mapping.
+@shared_task(name="incidents.tasks.dataset_import_task", acks_late=True, max_retries=0)
+def dataset_import_task(dataset_id: int) -> str:
+    dataset = Dataset.objects.get(pk=dataset_id)
+    if dataset.is_finished:
+        return dataset.status  # a redelivered message must not import twice
+    return dataset_import(dataset=dataset).status

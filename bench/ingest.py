@@ -1,0 +1,151 @@
+"""Import benchmark: the full pipeline against a raw `psql \\copy` of the same file.
+
+    python bench/ingest.py --rows 1000000
+
+Generates a canonical CSV of synthetic Callao incidents, creates a scratch PostGIS database,
+times (1) `\\copy` into an unindexed table and (2) `manage.py import_incidents` (parse, validate,
+COPY to staging, INSERT … SELECT with districts assigned in SQL) in a child process whose peak
+RSS is measured. Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BOUNDARIES = ROOT.parent / "shared" / "data" / "callao_districts.geojson"
+CATEGORIES = ["Robo", "Hurto", "Lesiones", "Extorsión", "Microcomercialización de drogas", "Daños",
+              "Estafa", "Homicidio", "Violencia familiar", "Otros"]
+ORIGINS = ["victim_report", "citizen_call", "officer_initiated"]
+NARRATIVES = ["Le arrebataron el celular en el paradero.", "Robo a mano armada en moto.",
+              "Hurto de autopartes durante la noche.", "Agresión a la salida de un local.",
+              "Cobro de cupos a un comerciante del mercado."]
+
+
+def generate(rows: int, boundaries: Path, out: Path, seed: int = 7) -> None:
+    import json as _json
+
+    with boundaries.open() as stream:
+        shapes = [shapely.geometry.shape(f["geometry"]) for f in _json.load(stream)["features"]]
+    region = shapely.union_all(shapes)
+    shapely.prepare(region)
+    rng = np.random.default_rng(seed)
+    minx, miny, maxx, maxy = region.bounds
+    lon = np.empty(0)
+    lat = np.empty(0)
+    while len(lon) < rows:
+        x = rng.uniform(minx, maxx, rows)
+        y = rng.uniform(miny, maxy, rows)
+        inside = shapely.contains_xy(region, x, y)
+        lon, lat = np.concatenate([lon, x[inside]]), np.concatenate([lat, y[inside]])
+    start = pd.Timestamp("2023-01-01")
+    seconds = rng.integers(0, 2 * 365 * 86400, rows)
+    frame = pd.DataFrame(
+        {
+            "external_id": [f"SYN-{i:08d}" for i in range(rows)],
+            "occurred_at": (start + pd.to_timedelta(seconds, unit="s")).strftime("%Y-%m-%dT%H:%M:%S"),
+            "lat": np.round(lat[:rows], 6),
+            "lon": np.round(lon[:rows], 6),
+            "category": rng.choice(CATEGORIES, rows),
+            "origin": rng.choice(ORIGINS, rows, p=[0.6, 0.25, 0.15]),
+            "narrative": rng.choice(NARRATIVES, rows),
+        }
+    )
+    frame.to_csv(out, index=False)
+
+
+def psql(database: str, sql: str) -> None:
+    subprocess.run(["psql", "-U", "postgres", "-h", "127.0.0.1", "-d", database, "-qc", sql], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def raw_copy_seconds(database: str, csv_path: Path) -> float:
+    psql(database, "DROP TABLE IF EXISTS raw_copy_bench")
+    psql(database, "CREATE UNLOGGED TABLE raw_copy_bench (external_id text, occurred_at timestamp, "
+                   "lat float8, lon float8, category text, origin text, narrative text)")
+    started = time.perf_counter()
+    psql(database, f"\\copy raw_copy_bench FROM '{csv_path}' WITH (FORMAT csv, HEADER)")
+    elapsed = time.perf_counter() - started
+    psql(database, "DROP TABLE raw_copy_bench")
+    return elapsed
+
+
+def full_import_seconds(env: dict[str, str], csv_path: Path) -> tuple[float, float, dict[str, float]]:
+    psql(env["BENCH_DB"], "TRUNCATE incidents_incident, incidents_dataset RESTART IDENTITY CASCADE")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_incidents", str(csv_path), "--source", "bench",
+         "--no-progress"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )
+    elapsed = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    timings_line = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "import json; from incidents.models import Dataset; d=Dataset.objects.latest('pk'); "
+         "print(json.dumps({'timings': d.timings, 'imported': d.rows_imported, 'rejected': d.rows_rejected}))"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip().splitlines()[-1]
+    del result, before
+    return elapsed, peak_kib / 1024, json.loads(timings_line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--boundaries", type=Path, default=DEFAULT_BOUNDARIES)
+    parser.add_argument("--database", default="callao_bench")
+    args = parser.parse_args()
+
+    env = {**os.environ, "DATABASE_URL": f"postgis://postgres@127.0.0.1:5432/{args.database}",
+           "BENCH_DB": args.database, "LOG_LEVEL": "WARNING"}
+    subprocess.run(["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", args.database], check=True)
+    subprocess.run(["createdb", "-U", "postgres", "-h", "127.0.0.1", args.database], check=True)
+    psql(args.database, "CREATE EXTENSION postgis")
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "import_boundaries", str(args.boundaries)], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / f"synthetic_callao_{args.rows}.csv"
+        generate(args.rows, args.boundaries, csv_path)
+        size_mb = csv_path.stat().st_size / 1e6
+        raw, full, peaks, stages = [], [], [], []
+        for _ in range(args.repeat):
+            raw.append(raw_copy_seconds(args.database, csv_path))
+            seconds, peak_mb, detail = full_import_seconds(env, csv_path)
+            full.append(seconds)
+            peaks.append(peak_mb)
+            stages.append(detail)
+    raw_median, full_median = statistics.median(raw), statistics.median(full)
+    print(json.dumps({
+        "rows": args.rows,
+        "file_mb": round(size_mb, 1),
+        "raw_copy_s": [round(s, 2) for s in raw],
+        "full_import_s": [round(s, 2) for s in full],
+        "raw_copy_rows_per_s": round(args.rows / raw_median),
+        "full_import_rows_per_s": round(args.rows / full_median),
+        "ratio_full_to_raw": round(raw_median / full_median, 3),
+        "peak_rss_mb": round(max(peaks), 1),
+        "stages": stages[-1],
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Orchestrates one import: stream chunks through validation into staging, then insert once."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from incidents.importing.columns import ColumnMapping, resolve_mapping
+from incidents.importing.errors import ImportFileError
+from incidents.importing.loader import StagingLoader
+from incidents.importing.readers import open_table
+from incidents.importing.region import Region
+from incidents.importing.report import RejectionReport
+from incidents.importing.validation import ValidationContext, frame_from_rows, validate_chunk
+
+ProgressCallback = Callable[[int, int | None], None]
+CHUNK_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    source: str
+    region: Region
+    categories: dict[str, int]
+    default_origin: str = "victim_report"
+    column_overrides: dict[str, str] = field(default_factory=dict)
+    timezone: str = "America/Lima"
+    max_rejected_share: float = 0.5
+    chunk_rows: int = CHUNK_ROWS
+
+
+@dataclass
+class ImportOutcome:
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_duplicate: int = 0
+    rows_rejected: int = 0
+    rejection_summary: dict[str, dict[str, object]] = field(default_factory=dict)
+    mapping: dict[str, str] = field(default_factory=dict)
+    file_format: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class TooManyRejections(ImportFileError):
+    """More rows failed than the dataset allows; nothing was imported."""
+
+
+
+def run_import(
+    path: Path,
+    options: ImportOptions,
+    *,
+    dataset_id: int | None,
+    report_path: Path,
+    progress: ProgressCallback | None = None,
+    outcome: ImportOutcome | None = None,
+) -> ImportOutcome:
+    """Import ``path`` all or nothing. Raises ImportFileError (and rolls back) on failure.
+
+    ``outcome`` is filled as the import goes, so a caller still has the counts after a failure.
+    """
+    outcome = outcome or ImportOutcome()
+    started = time.perf_counter()
+    timing = {"read_validate": 0.0, "stage": 0.0, "insert": 0.0}
+    with ExitStack() as stack:
+        table = open_table(path, stack)
+        mapping = resolve_mapping(table.headers, options.column_overrides)
+        outcome.mapping = mapping.as_names()
+        outcome.file_format = table.format
+        context = _context(mapping, options)
+        report = RejectionReport(report_path)
+        stack.callback(report.close)
+        with transaction.atomic():
+            loader = StagingLoader()
+            rows = iter(table.rows)
+            while True:
+                tick = time.perf_counter()
+                chunk = list(itertools.islice(rows, options.chunk_rows))
+                if not chunk:
+                    break
+                result = validate_chunk(frame_from_rows(chunk, mapping), context)
+                report.add(result.rejected)
+                timing["read_validate"] += time.perf_counter() - tick
+                tick = time.perf_counter()
+                loader.stage(result.valid)
+                timing["stage"] += time.perf_counter() - tick
+                outcome.rows_read += len(chunk)
+                outcome.rows_rejected = report.rows
+                outcome.rejection_summary = report.summary()
+                if progress is not None:
+                    progress(outcome.rows_read, table.total_hint)
+            _check_rejections(outcome, options)
+            tick = time.perf_counter()
+            outcome.rows_imported = loader.insert(source=options.source, dataset_id=dataset_id)
+            timing["insert"] = time.perf_counter() - tick
+            outcome.rows_duplicate = loader.staged - outcome.rows_imported
+    timing["total"] = time.perf_counter() - started
+    outcome.timings = {name: round(seconds, 3) for name, seconds in timing.items()}
+    return outcome
+
+
+def _context(mapping: ColumnMapping, options: ImportOptions) -> ValidationContext:
+    return ValidationContext(
+        mapping=mapping,
+        region=options.region,
+        categories=options.categories,
+        default_origin=options.default_origin,
+        timezone=options.timezone,
+        now=pd.Timestamp(timezone.now()),
+    )
+
+
+def _check_rejections(outcome: ImportOutcome, options: ImportOptions) -> None:
+    if outcome.rows_read == 0:
+        raise ImportFileError(
+            "El archivo no tiene filas de datos (solo encabezado).",
+            "The file has no data rows (header only).",
+        )
+    share = outcome.rows_rejected / outcome.rows_read
+    if outcome.rows_rejected == outcome.rows_read or share > options.max_rejected_share:
+        top = next(iter(outcome.rejection_summary.values()), {"es": "", "en": ""})
+        raise TooManyRejections(
+            f"Se rechazaron {outcome.rows_rejected:,} de {outcome.rows_read:,} filas "
+            f"({share:.0%}, máximo {options.max_rejected_share:.0%}); motivo principal: {top['es']}. "
+            "No se importó nada; revise el reporte de errores.",
+            f"{outcome.rows_rejected:,} of {outcome.rows_read:,} rows were rejected "
+            f"({share:.0%}, at most {options.max_rejected_share:.0%}); main reason: {top['en']}. "
+            "Nothing was imported; see the error report.",
+        )
