@@ -14,7 +14,7 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.roles import ANONYMOUS, Role
-from incidents.models import District
+from incidents.models import District, DistrictPart
 from incidents.services import boundaries_import
 from tests.factories import make_user
 
@@ -38,12 +38,23 @@ def django_db_setup(django_db_setup: None, django_db_blocker) -> None:  # type: 
 
 
 @pytest.fixture
+def categories(db: None) -> dict[str, int]:
+    """The shipped taxonomy (seeded by a migration; transactional tests flush it)."""
+    from incidents.models import CrimeCategory
+    from incidents.taxonomy import categories_ensure
+
+    if not CrimeCategory.objects.exists():
+        categories_ensure(CrimeCategory)
+    return dict(CrimeCategory.objects.values_list("code", "pk"))
+
+
+@pytest.fixture
 def districts(db: None) -> list[District]:
     """The seven districts of Callao, loaded through the real import service.
 
     Loaded once per session; transactional tests flush tables, so reload when missing.
     """
-    if District.objects.count() != 7:
+    if District.objects.count() != 7 or not DistrictPart.objects.exists():
         boundaries_import(source=str(BOUNDARIES))
     return list(District.objects.order_by("ubigeo"))
 

@@ -82,6 +82,8 @@ class StagingLoader:
             cursor.execute("SET temp_buffers = '512MB'")
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            # A savepoint (an import inside a larger transaction) may still hold the last one.
+            cursor.execute("DROP TABLE IF EXISTS pg_temp.incident_staging")
             cursor.execute(CREATE_STAGING)
 
     def stage(self, valid: pd.DataFrame) -> None:
@@ -113,4 +115,6 @@ class StagingLoader:
             cursor.execute("CREATE INDEX ON incident_staging USING gist (geom)")
             cursor.execute("ANALYZE incident_staging")
             cursor.execute(INSERT_FROM_STAGING, {"source": source, "dataset_id": dataset_id})
-            return int(cursor.rowcount)
+            inserted = int(cursor.rowcount)
+            cursor.execute("DROP TABLE incident_staging")
+            return inserted

@@ -34,7 +34,7 @@ class ImportOptions:
     column_overrides: dict[str, str] = field(default_factory=dict)
     timezone: str = "America/Lima"
     max_rejected_share: float = 0.5
-    chunk_rows: int = CHUNK_ROWS
+    chunk_rows: int = 0  # 0: CHUNK_ROWS
 
 
 @dataclass
@@ -83,7 +83,7 @@ def run_import(
             rows = iter(table.rows)
             while True:
                 tick = time.perf_counter()
-                chunk = list(itertools.islice(rows, options.chunk_rows))
+                chunk = list(itertools.islice(rows, options.chunk_rows or CHUNK_ROWS))
                 if not chunk:
                     break
                 result = validate_chunk(frame_from_rows(chunk, mapping), context)
