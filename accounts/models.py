@@ -88,3 +88,6 @@ class SensitiveRead(models.Model):
         verbose_name = _("sensitive data read")
         verbose_name_plural = _("sensitive data reads")
         indexes = [models.Index(fields=["subject", "object_id"], name="sensitive_read_object")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.subject} #{self.object_id}"

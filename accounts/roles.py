@@ -33,3 +33,9 @@ def role_of(user: object) -> str:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return ANONYMOUS
     return str(getattr(user, "role", ANONYMOUS))
+
+
+# Incident data (DESIGN.md, "incident points, narratives"): officials see aggregates only.
+INCIDENT_POINTS: Audience = frozenset({Role.OFFICER, Role.PLANNER, Role.ADMIN})
+INCIDENT_AGGREGATES: Audience = frozenset({Role.OFFICER, Role.PLANNER, Role.OFFICIAL, Role.ADMIN})
+NARRATIVE_READERS: Audience = frozenset({Role.PLANNER, Role.ADMIN})

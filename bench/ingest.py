@@ -27,12 +27,26 @@ import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BOUNDARIES = ROOT.parent / "shared" / "data" / "callao_districts.geojson"
-CATEGORIES = ["Robo", "Hurto", "Lesiones", "Extorsión", "Microcomercialización de drogas", "Daños",
-              "Estafa", "Homicidio", "Violencia familiar", "Otros"]
+CATEGORIES = [
+    "Robo",
+    "Hurto",
+    "Lesiones",
+    "Extorsión",
+    "Microcomercialización de drogas",
+    "Daños",
+    "Estafa",
+    "Homicidio",
+    "Violencia familiar",
+    "Otros",
+]
 ORIGINS = ["victim_report", "citizen_call", "officer_initiated"]
-NARRATIVES = ["Le arrebataron el celular en el paradero.", "Robo a mano armada en moto.",
-              "Hurto de autopartes durante la noche.", "Agresión a la salida de un local.",
-              "Cobro de cupos a un comerciante del mercado."]
+NARRATIVES = [
+    "Le arrebataron el celular en el paradero.",
+    "Robo a mano armada en moto.",
+    "Hurto de autopartes durante la noche.",
+    "Agresión a la salida de un local.",
+    "Cobro de cupos a un comerciante del mercado.",
+]
 
 
 def generate(rows: int, boundaries: Path, out: Path, seed: int = 7) -> None:
@@ -56,7 +70,9 @@ def generate(rows: int, boundaries: Path, out: Path, seed: int = 7) -> None:
     frame = pd.DataFrame(
         {
             "external_id": [f"SYN-{i:08d}" for i in range(rows)],
-            "occurred_at": (start + pd.to_timedelta(seconds, unit="s")).strftime("%Y-%m-%dT%H:%M:%S"),
+            "occurred_at": (start + pd.to_timedelta(seconds, unit="s")).strftime(
+                "%Y-%m-%dT%H:%M:%S"
+            ),
             "lat": np.round(lat[:rows], 6),
             "lon": np.round(lon[:rows], 6),
             "category": rng.choice(CATEGORIES, rows),
@@ -68,14 +84,20 @@ def generate(rows: int, boundaries: Path, out: Path, seed: int = 7) -> None:
 
 
 def psql(database: str, sql: str) -> None:
-    subprocess.run(["psql", "-U", "postgres", "-h", "127.0.0.1", "-d", database, "-qc", sql], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["psql", "-U", "postgres", "-h", "127.0.0.1", "-d", database, "-qc", sql],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def raw_copy_seconds(database: str, csv_path: Path) -> float:
     psql(database, "DROP TABLE IF EXISTS raw_copy_bench")
-    psql(database, "CREATE UNLOGGED TABLE raw_copy_bench (external_id text, occurred_at timestamp, "
-                   "lat float8, lon float8, category text, origin text, narrative text)")
+    psql(
+        database,
+        "CREATE UNLOGGED TABLE raw_copy_bench (external_id text, occurred_at timestamp, "
+        "lat float8, lon float8, category text, origin text, narrative text)",
+    )
     started = time.perf_counter()
     psql(database, f"\\copy raw_copy_bench FROM '{csv_path}' WITH (FORMAT csv, HEADER)")
     elapsed = time.perf_counter() - started
@@ -83,23 +105,49 @@ def raw_copy_seconds(database: str, csv_path: Path) -> float:
     return elapsed
 
 
-def full_import_seconds(env: dict[str, str], csv_path: Path) -> tuple[float, float, dict[str, float]]:
+def full_import_seconds(
+    env: dict[str, str], csv_path: Path
+) -> tuple[float, float, dict[str, float]]:
     psql(env["BENCH_DB"], "TRUNCATE incidents_incident, incidents_dataset RESTART IDENTITY CASCADE")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "manage.py", "import_incidents", str(csv_path), "--source", "bench",
-         "--no-progress"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "manage.py",
+            "import_incidents",
+            str(csv_path),
+            "--source",
+            "bench",
+            "--no-progress",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     elapsed = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    timings_line = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c",
-         "import json; from incidents.models import Dataset; d=Dataset.objects.latest('pk'); "
-         "print(json.dumps({'timings': d.timings, 'imported': d.rows_imported, 'rejected': d.rows_rejected}))"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-    ).stdout.strip().splitlines()[-1]
+    timings_line = (
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "import json; from incidents.models import Dataset; d=Dataset.objects.latest('pk'); "
+                "print(json.dumps({'timings': d.timings, 'imported': d.rows_imported, 'rejected': d.rows_rejected}))",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     del result, before
     return elapsed, peak_kib / 1024, json.loads(timings_line)
 
@@ -112,15 +160,26 @@ def main() -> None:
     parser.add_argument("--database", default="callao_bench")
     args = parser.parse_args()
 
-    env = {**os.environ, "DATABASE_URL": f"postgis://postgres@127.0.0.1:5432/{args.database}",
-           "BENCH_DB": args.database, "LOG_LEVEL": "WARNING"}
-    subprocess.run(["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", args.database], check=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgis://postgres@127.0.0.1:5432/{args.database}",
+        "BENCH_DB": args.database,
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        ["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", args.database], check=True
+    )
     subprocess.run(["createdb", "-U", "postgres", "-h", "127.0.0.1", args.database], check=True)
     psql(args.database, "CREATE EXTENSION postgis")
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*manage, "import_boundaries", str(args.boundaries)], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*manage, "import_boundaries", str(args.boundaries)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / f"synthetic_callao_{args.rows}.csv"
@@ -134,17 +193,22 @@ def main() -> None:
             peaks.append(peak_mb)
             stages.append(detail)
     raw_median, full_median = statistics.median(raw), statistics.median(full)
-    print(json.dumps({
-        "rows": args.rows,
-        "file_mb": round(size_mb, 1),
-        "raw_copy_s": [round(s, 2) for s in raw],
-        "full_import_s": [round(s, 2) for s in full],
-        "raw_copy_rows_per_s": round(args.rows / raw_median),
-        "full_import_rows_per_s": round(args.rows / full_median),
-        "ratio_full_to_raw": round(raw_median / full_median, 3),
-        "peak_rss_mb": round(max(peaks), 1),
-        "stages": stages[-1],
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "rows": args.rows,
+                "file_mb": round(size_mb, 1),
+                "raw_copy_s": [round(s, 2) for s in raw],
+                "full_import_s": [round(s, 2) for s in full],
+                "raw_copy_rows_per_s": round(args.rows / raw_median),
+                "full_import_rows_per_s": round(args.rows / full_median),
+                "ratio_full_to_raw": round(raw_median / full_median, 3),
+                "peak_rss_mb": round(max(peaks), 1),
+                "stages": stages[-1],
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -253,6 +253,18 @@ LOGGING = {
 # see docs/operations.md. Upgrade GDAL to 3.9+ and remove this line when the base moves.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
+# --- Report summaries (reports/summarizer; see docs/summarizer.md) ------------------------------
+SUMMARIZER_BACKEND = env_choice(
+    "SUMMARIZER_BACKEND", "template", {"template", "transformers", "openai"}
+)
+LLM_MODEL_PATH = env_str("LLM_MODEL_PATH", "")
+LLM_BASE_URL = env_str("LLM_BASE_URL", "")
+LLM_MODEL = env_str("LLM_MODEL", "")
+LLM_API_KEY = env_str("LLM_API_KEY", "")
+LLM_TIMEOUT_S = env_int("LLM_TIMEOUT_S", 30, minimum=1)
+LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 2, minimum=0)
+LLM_MAX_NEW_TOKENS = env_int("LLM_MAX_NEW_TOKENS", 400, minimum=1)
+
 # --- Domain settings ------------------------------------------------------------------------
 BOUNDARIES_SOURCE = env_str("BOUNDARIES_SOURCE", "")
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "")

@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import Role, role_of
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -90,7 +90,8 @@ class CrimeCategory(models.Model):
         verbose_name_plural = _("crime categories")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(public=True, sensitive=True), name="sensitive_categories_are_not_public"
+                condition=~Q(public=True, sensitive=True),
+                name="sensitive_categories_are_not_public",
             )
         ]
 
@@ -160,13 +161,21 @@ class Dataset(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {DatasetStatus.IMPORTED, DatasetStatus.FAILED, DatasetStatus.DUPLICATE}
+        return self.status in {
+            DatasetStatus.IMPORTED,
+            DatasetStatus.FAILED,
+            DatasetStatus.DUPLICATE,
+        }
 
 
 class IncidentQuerySet(models.QuerySet["Incident"]):
     def visible_to(self, user: User | Any) -> IncidentQuerySet:
-        """Deny by default: only roles that may see incident points get rows."""
-        role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+        """Deny by default: the rows a user's role may count or see.
+
+        Officers see their own district; planners, officials (aggregates only, enforced by
+        the views) and admins see every district; everybody else sees nothing.
+        """
+        role = role_of(user)
         if role in (Role.ADMIN, Role.PLANNER, Role.OFFICIAL):
             return self
         if role == Role.OFFICER and user.district_id is not None:

@@ -137,7 +137,9 @@ def dataset_preview(*, dataset: Dataset) -> DatasetPreview:
                 rows.append([value[:120] for value in values[: len(table.headers)]])
                 if len(rows) == PREVIEW_ROWS:
                     break
-            return DatasetPreview(table.headers[:500], guess_mapping(table.headers), rows, table.format)
+            return DatasetPreview(
+                table.headers[:500], guess_mapping(table.headers), rows, table.format
+            )
     except ImportFileError as exc:
         return DatasetPreview([], {}, [], "", error=str(exc))
 
@@ -160,7 +162,7 @@ def dataset_enqueue(*, dataset: Dataset, column_mapping: dict[str, str] | None =
     dataset.status = DatasetStatus.QUEUED
     dataset.save(update_fields=["column_mapping", "status"])
     dataset_progress_set(dataset.pk, 0, None)
-    dataset_import_task.delay_on_commit(dataset.pk)
+    dataset_import_task.delay_on_commit(dataset.pk)  # type: ignore[attr-defined]
 
 
 def dataset_progress_key(dataset_id: int) -> str:
@@ -223,7 +225,8 @@ def dataset_import(
         try:
             options = ImportOptions(
                 source=dataset.source,
-                region=region or (region_from_file(region_path) if region_path else region_from_districts()),
+                region=region
+                or (region_from_file(region_path) if region_path else region_from_districts()),
                 categories=category_lookup(),
                 default_origin=dataset.default_origin,
                 column_overrides=dict(dataset.column_mapping or {}),

@@ -14,7 +14,16 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from accounts.roles import ADMINS, ANONYMOUS, PUBLIC, SIGNED_IN, Audience
+from accounts.roles import (
+    ADMINS,
+    ANONYMOUS,
+    INCIDENT_AGGREGATES,
+    INCIDENT_POINTS,
+    NARRATIVE_READERS,
+    PUBLIC,
+    SIGNED_IN,
+    Audience,
+)
 from tests.conftest import ALL_ROLES
 
 MATRIX: dict[str, Audience] = {
@@ -23,6 +32,14 @@ MATRIX: dict[str, Audience] = {
     "accounts:logout": PUBLIC,
     "incidents:district-map": PUBLIC,
     "incidents-api:district-list": PUBLIC,
+    "incidents-api:incident-list": INCIDENT_POINTS,
+    "incidents-api:incident-detail": INCIDENT_POINTS,
+    "incidents-api:incident-tile": INCIDENT_POINTS,
+    "incidents-api:incident-stats": INCIDENT_AGGREGATES,
+    "incidents-api:incident-export": NARRATIVE_READERS,
+    "incidents-api:dataset-list": ADMINS,
+    "incidents-api:dataset-detail": ADMINS,
+    "incidents-api:dataset-errors": ADMINS,
     "me": SIGNED_IN,
     "api-schema": PUBLIC,
     "api-docs": PUBLIC,

@@ -10,17 +10,46 @@ from incidents.taxonomy import normalise_label
 
 # Field → accepted headers (normalised), in order of preference.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "occurred_at": ("occurred at", "fecha hora", "fecha y hora", "fecha hora hecho", "datetime",
-                    "timestamp"),
-    "date": ("fecha", "fecha hecho", "fecha del hecho", "fecha ocurrencia", "date",
-             "occurrencedate", "occurrence date"),
+    "occurred_at": (
+        "occurred at",
+        "fecha hora",
+        "fecha y hora",
+        "fecha hora hecho",
+        "datetime",
+        "timestamp",
+    ),
+    "date": (
+        "fecha",
+        "fecha hecho",
+        "fecha del hecho",
+        "fecha ocurrencia",
+        "date",
+        "occurrencedate",
+        "occurrence date",
+    ),
     "time": ("hora", "hora hecho", "hora del hecho", "time", "occurrencehour", "occurrence hour"),
     "lat": ("lat", "latitud", "latitude", "coord y", "y"),
     "lon": ("lon", "lng", "long", "longitud", "longitude", "coord x", "x"),
-    "category": ("category", "categoria", "modalidad", "delito", "tipo delito", "tipo", "mci",
-                 "offence", "offense"),
-    "external_id": ("external id", "id", "codigo", "nro denuncia", "numero denuncia",
-                    "n denuncia", "event unique id"),
+    "category": (
+        "category",
+        "categoria",
+        "modalidad",
+        "delito",
+        "tipo delito",
+        "tipo",
+        "mci",
+        "offence",
+        "offense",
+    ),
+    "external_id": (
+        "external id",
+        "id",
+        "codigo",
+        "nro denuncia",
+        "numero denuncia",
+        "n denuncia",
+        "event unique id",
+    ),
     "district": ("district", "distrito"),
     "origin": ("origin", "origen", "fuente registro"),
     "narrative": ("narrative", "narrativa", "descripcion", "relato", "detalle", "hechos"),
@@ -60,7 +89,9 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, str]:
     return guessed
 
 
-def resolve_mapping(headers: Sequence[str], overrides: dict[str, str] | None = None) -> ColumnMapping:
+def resolve_mapping(
+    headers: Sequence[str], overrides: dict[str, str] | None = None
+) -> ColumnMapping:
     """Guessed mapping with the user's overrides applied, checked for the required fields."""
     if len(headers) > MAX_COLUMNS:
         raise ImportFileError(
@@ -90,7 +121,9 @@ def resolve_mapping(headers: Sequence[str], overrides: dict[str, str] | None = N
             f"Faltan columnas obligatorias: {', '.join(missing)}. Columnas encontradas: {shown}.{hint_es}",
             f"Required columns are missing: {', '.join(missing)}. Columns found: {shown}.{hint_en}",
         )
-    return ColumnMapping({field: clean_headers.index(h) for field, h in mapping.items()}, clean_headers)
+    return ColumnMapping(
+        {field: clean_headers.index(h) for field, h in mapping.items()}, clean_headers
+    )
 
 
 def _missing_required(mapping: dict[str, str]) -> list[str]:

@@ -12,9 +12,10 @@ import pandas as pd
 UTC_DTYPE = "datetime64[ns, UTC]"
 # Day first: Peruvian files write 03/04/2024 for the 3rd of April.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
-DATETIME_FORMATS = tuple(
-    f"{date} {time}" for date in DATE_FORMATS for time in ("%H:%M:%S", "%H:%M")
-) + DATE_FORMATS
+DATETIME_FORMATS = (
+    tuple(f"{date} {time}" for date in DATE_FORMATS for time in ("%H:%M:%S", "%H:%M"))
+    + DATE_FORMATS
+)
 OFFSET_PATTERN = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 TIME_PATTERN = (
     r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?::(?P<s>\d{2}))?(?:\.\d+)?"
@@ -65,8 +66,11 @@ def parse_datetimes(values: pd.Series, timezone: str) -> pd.Series:
             text[with_offset], format="ISO8601", utc=True, errors="coerce"
         )
     naive_text = text[~with_offset]
-    naive = pd.to_datetime(naive_text.where(naive_text.str.match(r"^\d{4}-\d{2}-\d{2}")),
-                           format="ISO8601", errors="coerce")
+    naive = pd.to_datetime(
+        naive_text.where(naive_text.str.match(r"^\d{4}-\d{2}-\d{2}")),
+        format="ISO8601",
+        errors="coerce",
+    )
     remaining = naive.isna()
     if remaining.any():
         naive.loc[remaining] = _try_formats(naive_text[remaining], DATETIME_FORMATS)

@@ -15,8 +15,17 @@ import shapely
 from django.db import connection
 
 STAGING_COLUMNS = (
-    "row_number", "external_id", "occurred_at", "reported_at", "lon", "lat", "geom",
-    "category_id", "origin", "narrative", "severity",
+    "row_number",
+    "external_id",
+    "occurred_at",
+    "reported_at",
+    "lon",
+    "lat",
+    "geom",
+    "category_id",
+    "origin",
+    "narrative",
+    "severity",
 )
 
 CREATE_STAGING = """
@@ -103,7 +112,9 @@ class StagingLoader:
         columns = ", ".join(STAGING_COLUMNS)
         with connection.cursor() as cursor:
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY incident_staging ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+            with raw.copy(
+                f"COPY incident_staging ({columns}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
                 copy.write(buffer.getvalue())
         self.staged += len(valid)
 

@@ -53,7 +53,6 @@ class TooManyRejections(ImportFileError):
     """More rows failed than the dataset allows; nothing was imported."""
 
 
-
 def run_import(
     path: Path,
     options: ImportOptions,

@@ -141,7 +141,7 @@ def _open_csv(path: Path, head: bytes, stack: ExitStack) -> TabularSource:
 def _csv_rows(reader: Any) -> Iterator[Row]:
     number = 1
     try:
-        for number, values in enumerate(reader, start=2):  # noqa: B007 (used after the loop)
+        for number, values in enumerate(reader, start=2):
             if values:
                 yield number, values
     except csv.Error as exc:
@@ -203,7 +203,10 @@ def _open_xlsx(path: Path, stack: ExitStack) -> TabularSource:
         for row_number, values in enumerate(rows, start=number + 1):
             texts = [_cell_text(value) for value in values]
             if any(texts):
-                yield row_number, texts[:width] if len(texts) > width and not any(texts[width:]) else texts
+                yield (
+                    row_number,
+                    texts[:width] if len(texts) > width and not any(texts[width:]) else texts,
+                )
 
     total = max((sheet.max_row or 0) - number, 0) or None
     return TabularSource(format="xlsx", headers=headers, rows=numbered(), total_hint=total)
@@ -224,19 +227,20 @@ def _open_geojson(path: Path, stack: ExitStack) -> TabularSource:
             f"El GeoJSON está mal formado: {exc}.", f"The GeoJSON is malformed: {exc}."
         ) from exc
     if first is None:
-        raise ImportFileError(
-            "El GeoJSON no tiene «features».", "The GeoJSON has no features."
-        )
+        raise ImportFileError("El GeoJSON no tiene «features».", "The GeoJSON has no features.")
     property_names = [str(name) for name in (first.get("properties") or {})]
     headers = [*property_names, "lon", "lat"]
 
     def numbered() -> Iterator[Row]:
         number = 2
         try:
-            for number, feature in enumerate(_chain(first, features), start=2):  # noqa: B007
+            for number, feature in enumerate(_chain(first, features), start=2):
                 properties = feature.get("properties") or {}
                 lon, lat = _point_of(feature.get("geometry"))
-                yield number, [*(_cell_text(properties.get(name)) for name in property_names), lon, lat]
+                yield (
+                    number,
+                    [*(_cell_text(properties.get(name)) for name in property_names), lon, lat],
+                )
         except ijson.JSONError as exc:
             raise ImportFileError(
                 f"El GeoJSON está mal formado o truncado después del elemento {number}: {exc}.",

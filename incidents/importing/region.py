@@ -37,7 +37,10 @@ def region_from_districts() -> Region:
     """The union of the district boundaries loaded in the database."""
     from incidents.models import District
 
-    parts = [shapely.from_wkb(bytes(geometry.wkb)) for geometry in District.objects.values_list("geometry", flat=True)]
+    parts = [
+        shapely.from_wkb(bytes(geometry.wkb))
+        for geometry in District.objects.values_list("geometry", flat=True)
+    ]
     if not parts:
         raise ImportFileError(
             "No hay distritos cargados: cargue los límites (import_boundaries) o indique una región.",

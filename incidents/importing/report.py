@@ -28,7 +28,13 @@ class RejectionReport:
         for number, column, value, reason in rejected.itertuples(index=False, name=None):
             spanish, english = REASONS[reason]
             self._writer.writerow(
-                (number, spreadsheet_safe(str(column)), spreadsheet_safe(str(value)), spanish, english)
+                (
+                    number,
+                    spreadsheet_safe(str(column)),
+                    spreadsheet_safe(str(value)),
+                    spanish,
+                    english,
+                )
             )
             self.counts[reason] += 1
         self.rows += len(rejected)

@@ -26,33 +26,78 @@ REPORTED_VALUE_CHARS = 200
 
 # code → (Spanish, English). The order is the order of the checks.
 REASONS: dict[str, tuple[str, str]] = {
-    "columns": ("número de columnas distinto del encabezado", "column count differs from the header"),
+    "columns": (
+        "número de columnas distinto del encabezado",
+        "column count differs from the header",
+    ),
     "too_long": ("valor demasiado largo", "value too long"),
     "date_missing": ("fecha faltante", "date missing"),
-    "date_invalid": ("fecha no válida o inexistente (p. ej. 31/02)", "invalid or impossible date (e.g. 31/02)"),
+    "date_invalid": (
+        "fecha no válida o inexistente (p. ej. 31/02)",
+        "invalid or impossible date (e.g. 31/02)",
+    ),
     "time_invalid": ("hora faltante o no válida", "time missing or invalid"),
     "date_future": ("fecha en el futuro", "date in the future"),
     "date_too_old": ("fecha anterior a 1900", "date before 1900"),
     "coords_missing": ("coordenadas faltantes", "coordinates missing"),
     "coords_not_numeric": ("coordenada no numérica", "coordinate is not a number"),
-    "coords_zero": ("coordenadas 0,0 (valor por defecto, no una ubicación)", "coordinates 0,0 (a default, not a place)"),
-    "coords_out_of_range": ("coordenada fuera de rango (lat ±90, lon ±180)", "coordinate out of range (lat ±90, lon ±180)"),
+    "coords_zero": (
+        "coordenadas 0,0 (valor por defecto, no una ubicación)",
+        "coordinates 0,0 (a default, not a place)",
+    ),
+    "coords_out_of_range": (
+        "coordenada fuera de rango (lat ±90, lon ±180)",
+        "coordinate out of range (lat ±90, lon ±180)",
+    ),
     "coords_swapped": ("latitud y longitud invertidas", "latitude and longitude swapped"),
     "outside_region": ("ubicación fuera de la región", "location outside the region"),
     "category_missing": ("categoría faltante", "category missing"),
     "category_unknown": ("categoría desconocida", "unknown category"),
     "origin_unknown": ("origen desconocido", "unknown origin"),
-    "severity_invalid": ("severidad debe ser un entero de 1 a 5", "severity must be a whole number 1 to 5"),
+    "severity_invalid": (
+        "severidad debe ser un entero de 1 a 5",
+        "severity must be a whole number 1 to 5",
+    ),
     "reported_invalid": ("fecha de denuncia no válida", "invalid report date"),
 }
 
 ORIGIN_ALIASES: dict[str, str] = {
-    **dict.fromkeys(["victim report", "victim_report", "denuncia", "victima", "denuncia de victima",
-                     "denuncia de la victima"], "victim_report"),
-    **dict.fromkeys(["citizen call", "citizen_call", "llamada", "llamada 105", "central 105",
-                     "llamada ciudadana", "alerta ciudadana", "aviso ciudadano"], "citizen_call"),
-    **dict.fromkeys(["officer initiated", "officer_initiated", "intervencion policial",
-                     "intervencion", "operativo", "flagrancia", "patrullaje"], "officer_initiated"),
+    **dict.fromkeys(
+        [
+            "victim report",
+            "victim_report",
+            "denuncia",
+            "victima",
+            "denuncia de victima",
+            "denuncia de la victima",
+        ],
+        "victim_report",
+    ),
+    **dict.fromkeys(
+        [
+            "citizen call",
+            "citizen_call",
+            "llamada",
+            "llamada 105",
+            "central 105",
+            "llamada ciudadana",
+            "alerta ciudadana",
+            "aviso ciudadano",
+        ],
+        "citizen_call",
+    ),
+    **dict.fromkeys(
+        [
+            "officer initiated",
+            "officer_initiated",
+            "intervencion policial",
+            "intervencion",
+            "operativo",
+            "flagrancia",
+            "patrullaje",
+        ],
+        "officer_initiated",
+    ),
 }
 ORIGIN_ALIASES = {normalise_label(key): value for key, value in ORIGIN_ALIASES.items()}
 
@@ -124,7 +169,10 @@ def validate_chunk(frame: pd.DataFrame, context: ValidationContext) -> ChunkResu
     header_width = len(mapping.headers)
     rejections.add(frame["width"] > header_width, "columns", "*", frame["width"])
 
-    for field, limit in (("narrative", NARRATIVE_MAX_CHARS), ("external_id", EXTERNAL_ID_MAX_CHARS)):
+    for field, limit in (
+        ("narrative", NARRATIVE_MAX_CHARS),
+        ("external_id", EXTERNAL_ID_MAX_CHARS),
+    ):
         if field in frame:
             lengths = frame[field].fillna("").str.len()
             too_long = lengths > limit
@@ -171,7 +219,9 @@ def _text(frame: pd.DataFrame, field: str) -> pd.Series:
     return frame[field].fillna("").astype(str).str.strip()
 
 
-def _occurred_at(frame: pd.DataFrame, context: ValidationContext, rejections: _Rejections) -> pd.Series:
+def _occurred_at(
+    frame: pd.DataFrame, context: ValidationContext, rejections: _Rejections
+) -> pd.Series:
     mapping = context.mapping
     if "occurred_at" in frame:
         raw = _text(frame, "occurred_at")
@@ -211,9 +261,13 @@ def _coordinates(
     lat_raw, lon_raw = _text(frame, "lat"), _text(frame, "lon")
     lat_column, lon_column = context.mapping.header_for("lat"), context.mapping.header_for("lon")
     pair = lat_raw + ", " + lon_raw
-    rejections.add((lat_raw == "") | (lon_raw == ""), "coords_missing", f"{lat_column}/{lon_column}", pair)
+    rejections.add(
+        (lat_raw == "") | (lon_raw == ""), "coords_missing", f"{lat_column}/{lon_column}", pair
+    )
     lat, lon = _numbers(lat_raw), _numbers(lon_raw)
-    rejections.add(lat.isna() | lon.isna(), "coords_not_numeric", f"{lat_column}/{lon_column}", pair)
+    rejections.add(
+        lat.isna() | lon.isna(), "coords_not_numeric", f"{lat_column}/{lon_column}", pair
+    )
     rejections.add((lat == 0) & (lon == 0), "coords_zero", f"{lat_column}/{lon_column}", pair)
     out_of_range = (lat.abs() > 90) | (lon.abs() > 180)
     lat_values = lat.to_numpy(dtype=float, na_value=np.nan)
@@ -226,7 +280,9 @@ def _coordinates(
     return lon, lat
 
 
-def _categories(frame: pd.DataFrame, context: ValidationContext, rejections: _Rejections) -> pd.Series:
+def _categories(
+    frame: pd.DataFrame, context: ValidationContext, rejections: _Rejections
+) -> pd.Series:
     raw = _text(frame, "category")
     column = context.mapping.header_for("category")
     rejections.add(raw == "", "category_missing", column, raw)
@@ -247,7 +303,9 @@ def _origins(frame: pd.DataFrame, context: ValidationContext, rejections: _Rejec
     return origin
 
 
-def _severity(frame: pd.DataFrame, context: ValidationContext, rejections: _Rejections) -> pd.Series:
+def _severity(
+    frame: pd.DataFrame, context: ValidationContext, rejections: _Rejections
+) -> pd.Series:
     if "severity" not in frame:
         return pd.Series(pd.NA, index=frame.index, dtype="Int64")
     raw = _text(frame, "severity")
@@ -257,7 +315,9 @@ def _severity(frame: pd.DataFrame, context: ValidationContext, rejections: _Reje
     return number.where(~bad).astype("Int64")
 
 
-def _reported_at(frame: pd.DataFrame, context: ValidationContext, rejections: _Rejections) -> pd.Series:
+def _reported_at(
+    frame: pd.DataFrame, context: ValidationContext, rejections: _Rejections
+) -> pd.Series:
     if "reported_at" not in frame:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
     raw = _text(frame, "reported_at")

@@ -144,7 +144,9 @@ def test_each_bad_row_is_reported_with_row_column_value_and_reason(tmp_path: Pat
         "2024-01-01T10:00:00,-12.0566,-77.1181,volar cometas,B6,,,",  # unknown category
         "2024-01-01T10:00:00,-12.0566,-77.1181,robo,B7,patrullaje,,9",  # severity 9
         "2024-01-01T10:00:00,-12.0566,-77.1181,robo,B8,telepatía,,",  # unknown origin
-        '2024-01-01T10:00:00,-12.0566,-77.1181,robo,B9,,"' + "x" * 1_000_000 + '",',  # 1 MB narrative
+        '2024-01-01T10:00:00,-12.0566,-77.1181,robo,B9,,"'
+        + "x" * 1_000_000
+        + '",',  # 1 MB narrative
     ]
     path = write(tmp_path / "mixed.csv", "\n".join([CANONICAL_HEADER, *good, *bad]) + "\n")
 
@@ -170,10 +172,12 @@ def test_each_bad_row_is_reported_with_row_column_value_and_reason(tmp_path: Pat
 def test_formula_strings_are_stored_as_text_and_neutralised_in_the_report(tmp_path: Path) -> None:
     rows = [
         '2024-01-01T10:00:00,-12.0566,-77.1181,robo,F1,,"=HYPERLINK(""http://evil"")",',
-        '2024-01-01T10:00:00,-12.0566,-77.1181,"=cmd|\' /C calc\'!A0",F2,,,',
+        "2024-01-01T10:00:00,-12.0566,-77.1181,\"=cmd|' /C calc'!A0\",F2,,,",
         *canonical_rows(3),
     ]
-    dataset = import_file(write(tmp_path / "formulas.csv", "\n".join([CANONICAL_HEADER, *rows]) + "\n"))
+    dataset = import_file(
+        write(tmp_path / "formulas.csv", "\n".join([CANONICAL_HEADER, *rows]) + "\n")
+    )
 
     assert Incident.objects.get(external_id="F1").narrative == '=HYPERLINK("http://evil")'
     assert _report_rows(dataset)[0]["valor/value"].startswith("'=cmd")
@@ -181,12 +185,16 @@ def test_formula_strings_are_stored_as_text_and_neutralised_in_the_report(tmp_pa
 
 def test_duplicates_inside_a_file_and_across_files_are_skipped_and_counted(tmp_path: Path) -> None:
     rows = canonical_rows(5)
-    first = import_file(write(tmp_path / "a.csv", "\n".join([CANONICAL_HEADER, *rows, rows[0]]) + "\n"))
+    first = import_file(
+        write(tmp_path / "a.csv", "\n".join([CANONICAL_HEADER, *rows, rows[0]]) + "\n")
+    )
     assert (first.rows_imported, first.rows_duplicate) == (5, 1)
 
     # Same events under new ids from another source: same time, place and category.
     renamed = [row.replace("EXT-", "OTRO-") for row in rows[:2]]
-    second = import_file(write(tmp_path / "b.csv", "\n".join([CANONICAL_HEADER, *renamed]) + "\n"), source="otra")
+    second = import_file(
+        write(tmp_path / "b.csv", "\n".join([CANONICAL_HEADER, *renamed]) + "\n"), source="otra"
+    )
     assert (second.rows_imported, second.rows_duplicate) == (0, 2)
     assert Incident.objects.count() == 5
 
@@ -208,9 +216,19 @@ def test_the_same_file_uploaded_again_is_recognised_by_checksum(tmp_path: Path) 
         ("empty.csv", b"", "vacío"),
         ("header.csv", CANONICAL_HEADER.encode() + b"\n", "solo encabezado"),
         ("junk.csv", bytes(range(256)) * 50, "binario"),
-        ("truncated.csv", (CANONICAL_HEADER + "\n" + "\n".join(canonical_rows(3)) + '\n2024-01-01,"-12.05').encode(), "truncado"),
+        (
+            "truncated.csv",
+            (
+                CANONICAL_HEADER + "\n" + "\n".join(canonical_rows(3)) + '\n2024-01-01,"-12.05'
+            ).encode(),
+            "truncado",
+        ),
         ("wrong.csv", b"a b c d\n1 2 3 4\n", "Faltan columnas obligatorias"),
-        ("wide.csv", (",".join(f"c{i}" for i in range(10_000)) + "\n" + "1," * 9999 + "1\n").encode(), "10,000 columnas"),
+        (
+            "wide.csv",
+            (",".join(f"c{i}" for i in range(10_000)) + "\n" + "1," * 9999 + "1\n").encode(),
+            "10,000 columnas",
+        ),
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
         ("broken.xlsx", b"PK\x03\x04broken zip", "XLSX válido"),
         ("broken.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Feat', "GeoJSON"),
@@ -233,7 +251,9 @@ def test_a_file_that_fails_after_its_first_chunk_is_rolled_back_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows = canonical_rows(250)
-    path = write(tmp_path / "late.csv", "\n".join([CANONICAL_HEADER, *rows]) + '\n2024-01-01,"unterminated\n')
+    path = write(
+        tmp_path / "late.csv", "\n".join([CANONICAL_HEADER, *rows]) + '\n2024-01-01,"unterminated\n'
+    )
     from incidents.importing import pipeline
 
     monkeypatch.setattr(pipeline, "CHUNK_ROWS", 100)  # two chunks are staged before the break
@@ -246,8 +266,10 @@ def test_a_file_that_fails_after_its_first_chunk_is_rolled_back_whole(
 
 
 def test_too_many_rejections_fail_the_dataset_but_keep_the_report(tmp_path: Path) -> None:
-    rows = ["2024-01-01T10:00:00,0,0,robo,Z{0},,,".format(i) for i in range(8)] + canonical_rows(2)
-    dataset = import_file(write(tmp_path / "zeros.csv", "\n".join([CANONICAL_HEADER, *rows]) + "\n"))
+    rows = [f"2024-01-01T10:00:00,0,0,robo,Z{i},,," for i in range(8)] + canonical_rows(2)
+    dataset = import_file(
+        write(tmp_path / "zeros.csv", "\n".join([CANONICAL_HEADER, *rows]) + "\n")
+    )
 
     assert_failed_cleanly(dataset, "Se rechazaron 8 de 10 filas")
     assert len(_report_rows(dataset)) == 8
@@ -265,7 +287,15 @@ def test_a_column_mapping_override_and_another_city_region(tmp_path: Path) -> No
                         "properties": {},
                         "geometry": {
                             "type": "Polygon",
-                            "coordinates": [[[-79.7, 43.5], [-79.1, 43.5], [-79.1, 43.9], [-79.7, 43.9], [-79.7, 43.5]]],
+                            "coordinates": [
+                                [
+                                    [-79.7, 43.5],
+                                    [-79.1, 43.5],
+                                    [-79.1, 43.9],
+                                    [-79.7, 43.9],
+                                    [-79.7, 43.5],
+                                ]
+                            ],
                         },
                     }
                 ],
@@ -281,8 +311,12 @@ def test_a_column_mapping_override_and_another_city_region(tmp_path: Path) -> No
     with path.open("rb") as stream:
         from incidents.services import dataset_create, dataset_import
 
-        dataset = dataset_create(file=stream, name="mci.csv", source="toronto", column_mapping={"category": "MCI"})
-    dataset = dataset_import(dataset=dataset, region_path=str(toronto), timezone_name="America/Toronto")
+        dataset = dataset_create(
+            file=stream, name="mci.csv", source="toronto", column_mapping={"category": "MCI"}
+        )
+    dataset = dataset_import(
+        dataset=dataset, region_path=str(toronto), timezone_name="America/Toronto"
+    )
 
     assert dataset.status == DatasetStatus.IMPORTED, dataset.message
     assault = Incident.objects.get(category__code="lesiones")

@@ -16,25 +16,48 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         field, separator, header = pair.partition("=")
         if not separator or field not in FIELDS:
-            raise CommandError(f"--map takes FIELD=HEADER with FIELD one of {', '.join(FIELDS)}; got {pair!r}.")
+            raise CommandError(
+                f"--map takes FIELD=HEADER with FIELD one of {', '.join(FIELDS)}; got {pair!r}."
+            )
         mapping[field] = header
     return mapping
 
 
 class Command(BaseCommand):
-    help = "Import incidents from a CSV, XLSX or GeoJSON file (the same pipeline as the upload page)."
+    help = (
+        "Import incidents from a CSV, XLSX or GeoJSON file (the same pipeline as the upload page)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--source", default="", help="Name of the data source (default: file name).")
-        parser.add_argument("--region", help="Polygon file the points must fall in (default: Callao's districts).")
-        parser.add_argument("--origin", default=Origin.VICTIM_REPORT, choices=Origin.values,
-                            help="Origin for rows without one.")
-        parser.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER",
-                            help="Override the column for a field, e.g. --map category=MCI.")
-        parser.add_argument("--timezone", default="America/Lima", help="Time zone of times without offset.")
-        parser.add_argument("--max-rejected-share", type=float, default=0.5,
-                            help="Fail the dataset when more than this share of rows is rejected.")
+        parser.add_argument(
+            "--source", default="", help="Name of the data source (default: file name)."
+        )
+        parser.add_argument(
+            "--region", help="Polygon file the points must fall in (default: Callao's districts)."
+        )
+        parser.add_argument(
+            "--origin",
+            default=Origin.VICTIM_REPORT,
+            choices=Origin.values,
+            help="Origin for rows without one.",
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="FIELD=HEADER",
+            help="Override the column for a field, e.g. --map category=MCI.",
+        )
+        parser.add_argument(
+            "--timezone", default="America/Lima", help="Time zone of times without offset."
+        )
+        parser.add_argument(
+            "--max-rejected-share",
+            type=float,
+            default=0.5,
+            help="Fail the dataset when more than this share of rows is rejected.",
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
