@@ -1,4 +1,9 @@
 # One image for web, worker and beat; the command picks the role (see deployment/).
+FROM node:20-bookworm-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -17,6 +22,7 @@ COPY forecasting/src forecasting/src
 RUN pip install -r requirements.txt
 
 COPY . .
+COPY --from=assets /assets/node_modules node_modules
 # Static files and translations are built into the image; SECRET_KEY here is a build-time dummy.
 RUN DEBUG=true SECRET_KEY=build-only python manage.py compilemessages --ignore forecasting \
     && DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput -v 0

@@ -63,10 +63,15 @@ database: services venv env-file
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_boundaries "$(BOUNDARIES)"
 
-messages: venv
-	@$(PY) manage.py compilemessages --ignore '.venv' --ignore 'forecasting' >/dev/null
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
-static: venv messages
+messages: venv
+	@$(PY) manage.py compilemessages --ignore '.venv' --ignore 'forecasting' --ignore 'node_modules' >/dev/null
+
+static: venv messages node_modules/.installed
 	@$(PY) manage.py collectstatic --noinput -v 0
 
 setup: system-deps services venv env-file messages static database

@@ -5,12 +5,14 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import ADMINS, PUBLIC, Audience, role_of
+from accounts.roles import ADMINS, INCIDENT_POINTS, PUBLIC, Audience, role_of
 
 # (label, url name, audience). The menu shows only what the role may open.
 NAVIGATION: list[tuple[Promise, str, Audience]] = [
     (_("Home"), "home", PUBLIC),
     (_("District map"), "incidents:district-map", PUBLIC),
+    (_("Incidents"), "incidents:incident-map", INCIDENT_POINTS),
+    (_("Datasets"), "incidents:dataset-list", ADMINS),
     (_("API"), "api-docs", PUBLIC),
     (_("Administration"), "admin:index", ADMINS),
 ]

@@ -158,7 +158,10 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Browser libraries come from npm (package.json; `make` runs `npm ci`), served under vendor/.
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
+if (BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist").is_dir():
+    STATICFILES_DIRS.append(("vendor/vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -252,6 +255,10 @@ LOGGING = {
 # Only admins upload spatial files, and they are read by GDAL from a temporary copy;
 # see docs/operations.md. Upgrade GDAL to 3.9+ and remove this line when the base moves.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Incident imports ------------------------------------------------------------------------
+DATASET_MAX_UPLOAD_MB = env_int("DATASET_MAX_UPLOAD_MB", 500, minimum=1)
+DATASET_MAX_REJECTED_SHARE = env_int("DATASET_MAX_REJECTED_PERCENT", 50, minimum=0) / 100
 
 # --- Report summaries (reports/summarizer; see docs/summarizer.md) ------------------------------
 SUMMARIZER_BACKEND = env_choice(

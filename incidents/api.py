@@ -305,6 +305,7 @@ class IncidentExportApi(APIView):
 
 class DatasetSerializer(serializers.ModelSerializer):
     progress = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
     uploaded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
@@ -317,6 +318,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "original_name",
             "source",
             "status",
+            "status_label",
             "message",
             "checksum",
             "size_bytes",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.db import connection, transaction
@@ -189,7 +190,7 @@ def dataset_import(
     region: Region | None = None,
     region_path: str | None = None,
     timezone_name: str = "America/Lima",
-    max_rejected_share: float = 0.5,
+    max_rejected_share: float | None = None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> Dataset:
     """Import a dataset all or nothing and record what happened on it.
@@ -231,7 +232,11 @@ def dataset_import(
                 default_origin=dataset.default_origin,
                 column_overrides=dict(dataset.column_mapping or {}),
                 timezone=timezone_name,
-                max_rejected_share=max_rejected_share,
+                max_rejected_share=(
+                    settings.DATASET_MAX_REJECTED_SHARE
+                    if max_rejected_share is None
+                    else max_rejected_share
+                ),
             )
             run_import(
                 Path(dataset.file.path),

@@ -31,6 +31,11 @@ MATRIX: dict[str, Audience] = {
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
     "incidents:district-map": PUBLIC,
+    "incidents:incident-map": INCIDENT_POINTS,
+    "incidents:dataset-list": ADMINS,
+    "incidents:dataset-upload": ADMINS,
+    "incidents:dataset-mapping": ADMINS,
+    "incidents:dataset-detail": ADMINS,
     "incidents-api:district-list": PUBLIC,
     "incidents-api:incident-list": INCIDENT_POINTS,
     "incidents-api:incident-detail": INCIDENT_POINTS,
@@ -56,6 +61,8 @@ MATRIX.update(
         "admin:axes_accessfailurelog_add": NOBODY,
         "admin:auditlog_logentry_add": NOBODY,
         "admin:auditlog_logentry_delete": NOBODY,
+        "admin:accounts_sensitiveread_add": NOBODY,
+        "admin:accounts_sensitiveread_delete": NOBODY,
     }
 )
 # Health answers 503 when a dependency is down (no worker runs in this test); access is what counts.

@@ -55,8 +55,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--max-rejected-share",
             type=float,
-            default=0.5,
-            help="Fail the dataset when more than this share of rows is rejected.",
+            default=None,
+            help="Fail the dataset when more than this share of rows is rejected "
+            "(default: DATASET_MAX_REJECTED_PERCENT / 100).",
         )
         parser.add_argument("--no-progress", action="store_true")
 
