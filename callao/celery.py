@@ -19,10 +19,19 @@ app.conf.task_routes = {
     "predictions.tasks.model_*": {"queue": "ml"},
 }
 
-app.conf.beat_schedule = {
+app.conf.beat_schedule: dict[str, dict[str, object]] = {
     # Keeps the worker heartbeat fresh for /healthz and the dashboards.
     "worker-heartbeat": {
         "task": "callao.tasks.heartbeat",
         "schedule": crontab(minute="*"),
     },
 }
+
+
+def _merge_app_schedules() -> None:
+    from reports.schedule import SCHEDULE as REPORTS_SCHEDULE
+
+    app.conf.beat_schedule.update(REPORTS_SCHEDULE)
+
+
+_merge_app_schedules()

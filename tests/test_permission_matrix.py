@@ -25,6 +25,8 @@ from accounts.roles import (
     Audience,
 )
 from tests.conftest import ALL_ROLES
+from tests.reports.matrix import MATRIX as REPORTS_MATRIX
+from tests.reports.matrix import SAMPLE_QUERIES as REPORTS_SAMPLE_QUERIES
 
 MATRIX: dict[str, Audience] = {
     "home": PUBLIC,
@@ -52,6 +54,7 @@ MATRIX: dict[str, Audience] = {
     "healthz": PUBLIC,
     "metrics": PUBLIC,
 }
+MATRIX.update(REPORTS_MATRIX)
 # Actions that the admin site offers to nobody: access logs and the audit trail are append-only.
 NOBODY: Audience = frozenset()
 MATRIX.update(
@@ -74,6 +77,7 @@ SAMPLE_VALUES = {"app_label": "accounts", "url": "no-such-page/"}
 # Views that refuse a request without parameters get a well-formed one.
 SAMPLE_QUERIES = {
     "admin:autocomplete": "?app_label=accounts&model_name=user&field_name=groups&term=a",
+    **REPORTS_SAMPLE_QUERIES,
 }
 
 
