@@ -42,6 +42,8 @@ DISPLAY_NAMES: dict[str, str] = {
 
 CODE_FIELDS = ("ubigeo", "iddist", "cod_ubigeo", "code")
 NAME_FIELDS = ("distrito", "nombdist", "name", "nombre")
+SECTOR_CODE_FIELDS = ("codigo", "cod_sector", "code", "sector", "id")
+SECTOR_NAME_FIELDS = ("nombre", "name", "nom_sector", "sector", "descripcion")
 PROVINCE_FIELDS = ("provincia", "nombprov", "province")
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
 
@@ -78,7 +80,12 @@ def callao_ubigeo_for(name: str) -> str | None:
 
 
 def read_boundaries(
-    source: str, *, province: str | None = "CALLAO", require_codes: bool = True
+    source: str,
+    *,
+    province: str | None = "CALLAO",
+    require_codes: bool = True,
+    code_fields: tuple[str, ...] = CODE_FIELDS,
+    name_fields: tuple[str, ...] = NAME_FIELDS,
 ) -> list[BoundaryFeature]:
     """Read every district polygon in ``source`` (a path or an http(s) URL).
 
@@ -87,7 +94,15 @@ def read_boundaries(
     region outline), unnamed features are numbered instead of refused.
     """
     with _local_copy(source) as path:
-        features = list(_read_features(path, province=province, require_codes=require_codes))
+        features = list(
+            _read_features(
+                path,
+                province=province,
+                require_codes=require_codes,
+                code_fields=code_fields,
+                name_fields=name_fields,
+            )
+        )
     if not features:
         where = f" in province {province}" if province else ""
         raise BoundaryFileError(f"No district polygons found{where} in {source}.")
@@ -149,7 +164,12 @@ def _field(properties: dict[str, object], candidates: tuple[str, ...]) -> str | 
 
 
 def _read_features(
-    path: Path, *, province: str | None, require_codes: bool
+    path: Path,
+    *,
+    province: str | None,
+    require_codes: bool,
+    code_fields: tuple[str, ...],
+    name_fields: tuple[str, ...],
 ) -> Iterator[BoundaryFeature]:
     try:
         source = DataSource(_gdal_path(path))
@@ -172,14 +192,14 @@ def _read_features(
                 and normalise_name(feature_province) != wanted_province
             ):
                 continue
-            name = _field(properties, NAME_FIELDS)
+            name = _field(properties, name_fields)
             if name is None and not require_codes:
                 name = f"feature {number}"
             if name is None:
                 raise BoundaryFileError(
                     f"Feature {number} of {path.name} has no district name field."
                 )
-            ubigeo = _field(properties, CODE_FIELDS) or callao_ubigeo_for(name)
+            ubigeo = _field(properties, code_fields) or callao_ubigeo_for(name)
             if ubigeo is None and not require_codes:
                 ubigeo = str(number)
             if ubigeo is None:
@@ -191,7 +211,7 @@ def _read_features(
             if transform is not None:
                 ogr.transform(transform)
             yield BoundaryFeature(
-                ubigeo=ubigeo.zfill(6),
+                ubigeo=ubigeo.zfill(6) if code_fields is CODE_FIELDS else ubigeo,
                 name=DISPLAY_NAMES.get(ubigeo) or normalise_name(name).title(),
                 province=normalise_name(feature_province).title() if feature_province else "",
                 geometry=_as_valid_multipolygon(

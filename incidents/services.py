@@ -11,19 +11,25 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.contrib.gis.db.models.functions import Area, Intersection
 from django.core.cache import cache
 from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from incidents.boundaries import read_boundaries
+from incidents.boundaries import (
+    SECTOR_CODE_FIELDS,
+    SECTOR_NAME_FIELDS,
+    BoundaryFileError,
+    read_boundaries,
+)
 from incidents.importing.columns import guess_mapping
 from incidents.importing.errors import ImportFileError
 from incidents.importing.pipeline import ImportOptions, ImportOutcome, run_import
 from incidents.importing.readers import open_table
 from incidents.importing.region import Region, region_from_districts, region_from_file
-from incidents.models import CrimeCategory, Dataset, DatasetStatus, District, Origin
+from incidents.models import CrimeCategory, Dataset, DatasetStatus, District, Origin, Sector
 from incidents.taxonomy import normalise_label
 
 logger = logging.getLogger(__name__)
@@ -68,6 +74,41 @@ def district_parts_rebuild() -> None:
             "INSERT INTO incidents_districtpart (district_id, geometry) "
             "SELECT id, ST_Subdivide(geometry, 64) FROM incidents_district"
         )
+
+
+def sectors_import(*, source: str) -> BoundaryImportResult:
+    """Load patrol sectors; each belongs to the district that holds most of its area."""
+    features = read_boundaries(
+        source,
+        province=None,
+        code_fields=SECTOR_CODE_FIELDS,
+        name_fields=SECTOR_NAME_FIELDS,
+    )
+    created = updated = 0
+    with transaction.atomic():
+        for feature in features:
+            district = (
+                District.objects.filter(geometry__intersects=feature.geometry)
+                .annotate(shared=Area(Intersection("geometry", feature.geometry)))
+                .order_by("-shared")
+                .first()
+            )
+            if district is None:
+                raise BoundaryFileError(
+                    f"Sector {feature.ubigeo} ({feature.name}) lies outside every loaded district."
+                )
+            _, was_created = Sector.objects.update_or_create(
+                code=feature.ubigeo,
+                defaults={
+                    "name": feature.name,
+                    "district": district,
+                    "geometry": feature.geometry,
+                    "source": source[:500],
+                },
+            )
+            created += was_created
+            updated += not was_created
+    return BoundaryImportResult(created, updated, [feature.name for feature in features])
 
 
 # --- Datasets ------------------------------------------------------------------------------

@@ -12,7 +12,12 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import RolesAllowedMixin, roles_allowed
 from accounts.roles import ADMINS, INCIDENT_POINTS, PUBLIC
-from incidents.forms import FIELD_LABELS, ColumnMappingForm, DatasetUploadForm, IncidentMapFilterForm
+from incidents.forms import (
+    FIELD_LABELS,
+    ColumnMappingForm,
+    DatasetUploadForm,
+    IncidentMapFilterForm,
+)
 from incidents.models import Dataset, DatasetStatus
 from incidents.services import dataset_create, dataset_enqueue, dataset_preview
 

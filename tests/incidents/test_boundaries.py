@@ -146,3 +146,37 @@ def test_the_command_reports_what_it_loaded_and_fails_cleanly(empty_districts: N
 
     with pytest.raises(CommandError, match="not found"):
         call_command("import_boundaries", "/no/such/file.geojson")
+
+
+def test_patrol_sectors_load_into_the_district_that_holds_them(
+    districts: list[District], tmp_path: Path
+) -> None:
+    import json
+
+    from incidents.models import Sector
+    from incidents.services import sectors_import
+
+    def square(lon: float, lat: float, size: float = 0.004) -> dict[str, object]:
+        ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    path = tmp_path / "sectores.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": {"codigo": "BV-01", "nombre": "Sector 1"},
+                     "geometry": square(-77.113, -12.062)},
+                    {"type": "Feature", "properties": {"codigo": "VE-07", "nombre": "Sector 7"},
+                     "geometry": square(-77.125, -11.886)},
+                ],
+            }
+        )
+    )
+
+    result = sectors_import(source=str(path))
+
+    assert result.created == 2
+    assert Sector.objects.get(code="BV-01").district.ubigeo == "070102"
+    assert Sector.objects.get(code="VE-07").district.ubigeo == "070106"
