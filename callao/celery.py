@@ -29,8 +29,10 @@ app.conf.beat_schedule: dict[str, dict[str, object]] = {
 
 
 def _merge_app_schedules() -> None:
+    from predictions.schedule import SCHEDULE as PREDICTIONS_SCHEDULE
     from reports.schedule import SCHEDULE as REPORTS_SCHEDULE
 
+    app.conf.beat_schedule.update(PREDICTIONS_SCHEDULE)
     app.conf.beat_schedule.update(REPORTS_SCHEDULE)
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("cuenta/", include("accounts.urls")),
     path("", include("incidents.urls")),
     path("", include("reports.urls")),
+    path("", include("predictions.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -25,6 +25,8 @@ from accounts.roles import (
     Audience,
 )
 from tests.conftest import ALL_ROLES
+from tests.predictions.matrix import MATRIX as PREDICTIONS_MATRIX
+from tests.predictions.matrix import SAMPLE_QUERIES as PREDICTIONS_SAMPLE_QUERIES
 from tests.reports.matrix import MATRIX as REPORTS_MATRIX
 from tests.reports.matrix import SAMPLE_QUERIES as REPORTS_SAMPLE_QUERIES
 
@@ -55,6 +57,7 @@ MATRIX: dict[str, Audience] = {
     "metrics": PUBLIC,
 }
 MATRIX.update(REPORTS_MATRIX)
+MATRIX.update(PREDICTIONS_MATRIX)
 # Actions that the admin site offers to nobody: access logs and the audit trail are append-only.
 NOBODY: Audience = frozenset()
 MATRIX.update(
@@ -79,6 +82,7 @@ SAMPLE_VALUES = {"app_label": "accounts", "url": "no-such-page/"}
 SAMPLE_QUERIES = {
     "admin:autocomplete": "?app_label=accounts&model_name=user&field_name=groups&term=a",
     **REPORTS_SAMPLE_QUERIES,
+    **PREDICTIONS_SAMPLE_QUERIES,
 }
 
 
