@@ -6,6 +6,7 @@ read first (real environment variables win), so `make run` works without exports
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -95,6 +96,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfiguredEnv("DATABASE_URL must use the postgis:// scheme.")
+# One test database per test run, so that runs in parallel (CI beside a developer) never
+# drop each other's database.
+DATABASES["default"]["TEST"] = {
+    "NAME": env_str("TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{os.getpid()}")
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, sessions, Celery broker -------------------------------------------------
