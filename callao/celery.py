@@ -19,7 +19,7 @@ app.conf.task_routes = {
     "predictions.tasks.model_*": {"queue": "ml"},
 }
 
-app.conf.beat_schedule: dict[str, dict[str, object]] = {
+app.conf.beat_schedule = {
     # Keeps the worker heartbeat fresh for /healthz and the dashboards.
     "worker-heartbeat": {
         "task": "callao.tasks.heartbeat",

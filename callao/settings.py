@@ -167,7 +167,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 # Browser libraries come from npm (package.json; `make` runs `npm ci`), served under vendor/.
 STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 if (BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist").is_dir():
-    STATICFILES_DIRS.append(("vendor/vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist"))
+    STATICFILES_DIRS.append(
+        ("vendor/vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist")
+    )
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {

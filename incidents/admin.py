@@ -32,7 +32,15 @@ class CrimeCategoryAdmin(admin.ModelAdmin):
 class DatasetAdmin(admin.ModelAdmin):
     """Read-only record of imports; uploads go through the dataset pages (one code path)."""
 
-    list_display = ("pk", "original_name", "source", "status", "rows_imported", "rows_rejected", "created_at")
+    list_display = (
+        "pk",
+        "original_name",
+        "source",
+        "status",
+        "rows_imported",
+        "rows_rejected",
+        "created_at",
+    )
     list_filter = ("status", "source")
     search_fields = ("original_name", "source", "checksum")
     readonly_fields = [field.name for field in Dataset._meta.fields]

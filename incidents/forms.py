@@ -60,21 +60,30 @@ class DatasetUploadForm(forms.Form):
 class ColumnMappingForm(forms.Form):
     """One select per field, offering the file's headers; the guess comes pre-selected."""
 
-    def __init__(self, *args: Any, headers: list[str], guessed: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, headers: list[str], guessed: dict[str, str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", _("— not in the file —")), *((header, header) for header in headers)]
         for field in FIELDS:
             self.fields[field] = forms.ChoiceField(
-                label=FIELD_LABELS[field], choices=choices, required=False, initial=guessed.get(field, "")
+                label=FIELD_LABELS[field],
+                choices=choices,
+                required=False,
+                initial=guessed.get(field, ""),
             )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        missing = [str(FIELD_LABELS[field]) for field in sorted(REQUIRED_FIELDS) if not data.get(field)]
+        missing = [
+            str(FIELD_LABELS[field]) for field in sorted(REQUIRED_FIELDS) if not data.get(field)
+        ]
         if not data.get("occurred_at") and not data.get("date"):
             missing.insert(0, str(FIELD_LABELS["date"]))
         if missing:
-            raise forms.ValidationError(_("Choose a column for: %(fields)s.") % {"fields": ", ".join(missing)})
+            raise forms.ValidationError(
+                _("Choose a column for: %(fields)s.") % {"fields": ", ".join(missing)}
+            )
         chosen = [value for value in data.values() if value]
         if len(chosen) != len(set(chosen)):
             raise forms.ValidationError(_("Each column can feed only one field."))
@@ -85,13 +94,23 @@ class ColumnMappingForm(forms.Form):
 
 
 class IncidentMapFilterForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=CrimeCategory.objects.all(), to_field_name="code", required=False,
+        label=_("Category"),
+        queryset=CrimeCategory.objects.all(),
+        to_field_name="code",
+        required=False,
         empty_label=_("All"),
     )
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.all(), to_field_name="ubigeo", required=False,
+        label=_("District"),
+        queryset=District.objects.all(),
+        to_field_name="ubigeo",
+        required=False,
         empty_label=_("All"),
     )

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Area, Intersection
@@ -26,11 +26,12 @@ from incidents.boundaries import (
 )
 from incidents.importing.columns import guess_mapping
 from incidents.importing.errors import ImportFileError
-from incidents.importing.pipeline import ImportOptions, ImportOutcome, run_import
 from incidents.importing.readers import open_table
-from incidents.importing.region import Region, region_from_districts, region_from_file
 from incidents.models import CrimeCategory, Dataset, DatasetStatus, District, Origin, Sector
 from incidents.taxonomy import normalise_label
+
+if TYPE_CHECKING:
+    from incidents.importing.region import Region
 
 logger = logging.getLogger(__name__)
 
@@ -239,6 +240,10 @@ def dataset_import(
     A file already imported (same SHA-256) is not imported again. Failures leave the
     incidents exactly as they were and say why on the dataset.
     """
+    # pandas, pyarrow and shapely load here, in the worker, not in every web process.
+    from incidents.importing.pipeline import ImportOptions, ImportOutcome, run_import
+    from incidents.importing.region import region_from_districts, region_from_file
+
     earlier = dataset_same_file_imported(dataset)
     if earlier is not None:
         dataset.status = DatasetStatus.DUPLICATE
@@ -306,7 +311,7 @@ def dataset_import(
     return dataset
 
 
-def _record_outcome(dataset: Dataset, outcome: ImportOutcome, report_path: Path) -> None:
+def _record_outcome(dataset: Dataset, outcome: Any, report_path: Path) -> None:
     dataset.rows_read = outcome.rows_read
     dataset.rows_imported = outcome.rows_imported
     dataset.rows_duplicate = outcome.rows_duplicate

@@ -222,3 +222,17 @@ def test_the_forecasting_library_imports_no_django() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_web_process_loads_no_deep_learning_library() -> None:
+    result = _run_python(
+        "import sys, django; django.setup()\n"
+        "from django.urls import get_resolver\n"
+        "get_resolver().url_patterns  # imports every view, API and admin module\n"
+        "from callao.wsgi import application\n"
+        "print(sorted(m for m in ('tensorflow', 'keras', 'torch', 'transformers') if m in sys.modules))",
+        DJANGO_SETTINGS_MODULE="callao.settings",
+        DEBUG="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

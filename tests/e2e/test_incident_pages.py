@@ -64,11 +64,17 @@ def test_an_admin_uploads_a_spanish_file_maps_columns_and_watches_the_worker_imp
 
     dataset = Dataset.objects.get()
     assert dataset.status == DatasetStatus.IMPORTED
-    assert set(Incident.objects.values_list("narrative", flat=True)) == {"Arrebato de celular", "Robo de autopartes"}
+    assert set(Incident.objects.values_list("narrative", flat=True)) == {
+        "Arrebato de celular",
+        "Robo de autopartes",
+    }
 
 
 def test_an_upload_of_a_binary_file_is_refused_with_a_clear_message(
-    page: Page, live_server, districts: list[District], tmp_path: Path  # type: ignore[no-untyped-def]
+    page: Page,
+    live_server,
+    districts: list[District],
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     make_user(username="admin1", role=Role.ADMIN)
     junk = tmp_path / "foto.csv"
@@ -84,7 +90,11 @@ def test_an_upload_of_a_binary_file_is_refused_with_a_clear_message(
 
 
 def test_a_planner_filters_the_incident_map(
-    page: Page, live_server, districts: list[District], categories: dict[str, int], tmp_path: Path  # type: ignore[no-untyped-def]
+    page: Page,
+    live_server,
+    districts: list[District],
+    categories: dict[str, int],
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     rows = "\n".join(
         f"2024-03-{day:02d}T10:00:00,{CALLAO[0] + day * 1e-4},{CALLAO[1]},{'robo' if day % 2 else 'hurto'}"

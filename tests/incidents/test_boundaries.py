@@ -157,7 +157,13 @@ def test_patrol_sectors_load_into_the_district_that_holds_them(
     from incidents.services import sectors_import
 
     def square(lon: float, lat: float, size: float = 0.004) -> dict[str, object]:
-        ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+        ring = [
+            [lon, lat],
+            [lon + size, lat],
+            [lon + size, lat + size],
+            [lon, lat + size],
+            [lon, lat],
+        ]
         return {"type": "Polygon", "coordinates": [ring]}
 
     path = tmp_path / "sectores.geojson"
@@ -166,10 +172,16 @@ def test_patrol_sectors_load_into_the_district_that_holds_them(
             {
                 "type": "FeatureCollection",
                 "features": [
-                    {"type": "Feature", "properties": {"codigo": "BV-01", "nombre": "Sector 1"},
-                     "geometry": square(-77.113, -12.062)},
-                    {"type": "Feature", "properties": {"codigo": "VE-07", "nombre": "Sector 7"},
-                     "geometry": square(-77.125, -11.886)},
+                    {
+                        "type": "Feature",
+                        "properties": {"codigo": "BV-01", "nombre": "Sector 1"},
+                        "geometry": square(-77.113, -12.062),
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {"codigo": "VE-07", "nombre": "Sector 7"},
+                        "geometry": square(-77.125, -11.886),
+                    },
                 ],
             }
         )
