@@ -14,7 +14,7 @@ BOUNDARIES ?= $(if $(wildcard ../shared/data/callao_districts.geojson),../shared
 APT_PACKAGES := postgresql-$(PG_VERSION) postgresql-$(PG_VERSION)-postgis-3 redis-server gdal-bin gettext \
 	chromium fonts-dejavu-core
 
-.PHONY: help run test lint bench setup system-deps venv services env-file database messages static demo-users
+.PHONY: help run test lint bench setup system-deps venv services env-file database messages static demo-users demo-data
 
 help:
 	@echo "make run    install what is missing, prepare the database and start web + worker + beat on :8000"
@@ -79,7 +79,12 @@ setup: system-deps services venv env-file messages static database
 demo-users: database
 	$(PY) manage.py ensure_demo_users
 
-run: setup demo-users
+# On an empty database: two years of simulated Callao incidents (marked synthetic), a first
+# model and the current shift's zones, so the demo officer sees zones at once.
+demo-data: database
+	$(PY) manage.py demo_bootstrap
+
+run: setup demo-users demo-data
 	@mkdir -p var
 	@echo "Serving on http://localhost:8000 (web, Celery worker and beat; Ctrl-C stops all three)"
 	$(VENV)/bin/honcho start -f Procfile

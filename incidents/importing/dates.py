@@ -43,7 +43,7 @@ def _try_formats(values: pd.Series, formats: tuple[str, ...]) -> pd.Series:
 def localise(naive: pd.Series, timezone: str) -> pd.Series:
     """Naive local times → UTC. Ambiguous autumn hours count as standard time."""
     if naive.empty:
-        return naive.astype(UTC_DTYPE)
+        return pd.Series(pd.NaT, index=naive.index, dtype=UTC_DTYPE)
     local = naive.dt.tz_localize(
         timezone, ambiguous=np.zeros(len(naive), dtype=bool), nonexistent="shift_forward"
     )

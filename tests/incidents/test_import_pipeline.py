@@ -50,6 +50,22 @@ def test_a_canonical_csv_is_imported_with_districts_assigned_in_sql(tmp_path: Pa
     assert dataset_progress(dataset) == {"done": 30, "total": 30, "percent": 100}
 
 
+def test_a_file_where_every_time_has_an_offset_is_converted_to_utc(tmp_path: Path) -> None:
+    lat, lon = BELLAVISTA
+    text = (
+        "occurred_at,lat,lon,category\n"
+        f"2024-03-01T10:00:00-05:00,{lat},{lon},robo\n"
+        f"2024-03-01T15:30:00Z,{lat + 0.0001},{lon},hurto\n"
+    )
+    dataset = import_file(write(tmp_path / "offsets.csv", text))
+
+    assert dataset.status == DatasetStatus.IMPORTED, dataset.message
+    assert sorted(i.occurred_at.isoformat() for i in Incident.objects.all()) == [
+        "2024-03-01T15:00:00+00:00",
+        "2024-03-01T15:30:00+00:00",
+    ]
+
+
 def test_spanish_headers_peruvian_dates_semicolons_and_decimal_commas(tmp_path: Path) -> None:
     text = (
         "Fecha;Hora;Latitud;Longitud;Modalidad;Descripción;Distrito\n"

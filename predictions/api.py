@@ -1,0 +1,269 @@
+"""Predictions API (DRF, role-scoped, OpenAPI through drf-spectacular)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from celery.result import AsyncResult
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import ADMINS, ANALYSTS, PATROL, Role, role_of
+from incidents.models import District
+from predictions.models import ForecastEvaluation, ModelRun, PatrolVisit
+from predictions.presenters import zones_geojson
+from predictions.selectors import (
+    districts_visible_to,
+    forecast_for_window,
+    visits_visible_to,
+    zones_for,
+    zones_visible_to,
+)
+from predictions.services.shifts import ShiftWindow, shift_at_start, shift_current, shift_next
+from predictions.services.visits import patrol_visit_create
+
+CACHE_SECONDS = 60
+
+
+def window_from_param(value: str | None) -> ShiftWindow:
+    now = timezone.now()
+    if not value or value == "current":
+        return shift_current(moment=now)
+    if value == "next":
+        return shift_next(moment=now)
+    try:
+        start = datetime.fromisoformat(value)
+        if timezone.is_naive(start):
+            start = timezone.make_aware(start)
+        return shift_at_start(start=start)
+    except ValueError as exc:
+        raise ValidationError({"shift": "current, next or a shift's start (ISO 8601)"}) from exc
+
+
+def district_from_param(user: Any, value: str | None) -> District | None:
+    """Officers are pinned to their district; asking for another one is refused."""
+    visible = districts_visible_to(user)
+    if role_of(user) == Role.OFFICER:
+        own = visible.first()
+        if own is None or (value and value != own.ubigeo):
+            raise PermissionDenied("Solo su distrito. / Only your own district.")
+        return own
+    if not value:
+        return None
+    district = visible.filter(ubigeo=value).first()
+    if district is None:
+        raise ValidationError({"district": "unknown UBIGEO"})
+    return district
+
+
+class CurrentForecastApi(APIView):
+    """Patrol zones of a shift as GeoJSON (officers: their district only)."""
+
+    allowed_roles = PATROL
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("district", OpenApiTypes.STR, description="District UBIGEO."),
+            OpenApiParameter(
+                "shift", OpenApiTypes.STR, description="current (default), next, or ISO start."
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        window = window_from_param(request.query_params.get("shift"))
+        district = district_from_param(request.user, request.query_params.get("district"))
+        forecast = forecast_for_window(window=window)
+        meta: dict[str, Any] = {
+            "shift": window.code,
+            "window_start": window.start.isoformat(),
+            "window_end": window.end.isoformat(),
+            "district": district.ubigeo if district else None,
+        }
+        if forecast is None:
+            return Response({"type": "FeatureCollection", "features": [], "forecast": None, **meta})
+        key = f"predictions:zones:{forecast.pk}:{meta['district']}:{request.LANGUAGE_CODE}"
+        body = cache.get(key)
+        if body is None:
+            body = zones_geojson(zones_for(forecast=forecast, user=request.user, district=district))
+            body["forecast"] = {
+                "id": forecast.pk,
+                "model": forecast.model_run.kind,
+                "issued_at": forecast.issued_at.isoformat(),
+                "synthetic": forecast.model_run.synthetic,
+            }
+            cache.set(key, body, CACHE_SECONDS)
+        return Response({**body, **meta})
+
+
+class ModelRunSerializer(serializers.ModelSerializer[ModelRun]):
+    class Meta:
+        model = ModelRun
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "trained_until",
+            "n_events",
+            "training_origins",
+            "synthetic",
+            "pai5",
+            "pai5_low",
+            "pai5_high",
+            "hit_rate5",
+            "pei5",
+            "equity",
+            "calibration",
+            "timings",
+            "error",
+            "is_champion",
+            "champion_since",
+            "champion_until",
+            "champion_reason",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class ModelRunListApi(generics.ListAPIView[ModelRun]):
+    allowed_roles = ANALYSTS
+    serializer_class = ModelRunSerializer
+    queryset = ModelRun.objects.order_by("-created_at")
+
+
+class EvaluationSerializer(serializers.ModelSerializer[ForecastEvaluation]):
+    district = serializers.CharField(source="district.ubigeo", default=None)
+    window_start = serializers.DateTimeField(source="forecast.window_start")
+    shift = serializers.CharField(source="forecast.shift_code")
+
+    class Meta:
+        model = ForecastEvaluation
+        fields = [
+            "id",
+            "forecast",
+            "shift",
+            "window_start",
+            "district",
+            "incidents",
+            "hits",
+            "flagged_cells",
+            "cells",
+            "hit_rate",
+            "pai",
+            "pei_star",
+            "baseline_pai",
+            "evaluated_at",
+        ]
+
+
+class EvaluationListApi(generics.ListAPIView[ForecastEvaluation]):
+    allowed_roles = ANALYSTS
+    serializer_class = EvaluationSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("district", OpenApiTypes.STR, description="UBIGEO or 'all'.")]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[ForecastEvaluation]:
+        rows = ForecastEvaluation.objects.select_related("forecast", "district")
+        district = self.request.query_params.get("district")
+        if district == "all":
+            rows = rows.filter(district__isnull=True)
+        elif district:
+            rows = rows.filter(district__ubigeo=district)
+        return rows.order_by("-forecast__window_start", "district__ubigeo")
+
+
+class PatrolVisitSerializer(serializers.ModelSerializer[PatrolVisit]):
+    officer = serializers.CharField(source="officer.username", read_only=True)
+
+    class Meta:
+        model = PatrolVisit
+        fields = ["id", "zone", "officer", "started_at", "ended_at", "note", "created_at"]
+        read_only_fields = ["id", "officer", "created_at"]
+
+
+class PatrolVisitListApi(generics.ListCreateAPIView[PatrolVisit]):
+    """Visits in the caller's scope; officers log visits to zones of their district."""
+
+    allowed_roles = PATROL
+    serializer_class = PatrolVisitSerializer
+
+    def get_queryset(self) -> QuerySet[PatrolVisit]:
+        return visits_visible_to(self.request.user).select_related("officer")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        zone = (
+            zones_visible_to(request.user).filter(pk=serializer.validated_data["zone"].pk).first()
+        )
+        if zone is None:
+            raise PermissionDenied("Zona fuera de su distrito. / Zone outside your district.")
+        try:
+            visit = patrol_visit_create(
+                zone=zone,
+                officer=request.user,  # type: ignore[arg-type]
+                started_at=serializer.validated_data["started_at"],
+                ended_at=serializer.validated_data["ended_at"],
+                note=serializer.validated_data.get("note", ""),
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)
+
+
+class JobSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(choices=["train", "forecast"])
+
+
+class JobCreateApi(APIView):
+    """Admins start the nightly chain (retrain) or a forecast for the current shift now."""
+
+    allowed_roles = ADMINS
+
+    @extend_schema(request=JobSerializer, responses={202: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        from predictions.services.pipeline import forecast_now_enqueue, nightly_pipeline_enqueue
+
+        serializer = JobSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if serializer.validated_data["action"] == "train":
+            task_id = nightly_pipeline_enqueue()
+        else:
+            task_id = forecast_now_enqueue(
+                window_start=shift_current(moment=timezone.now()).start.isoformat()
+            )
+        return Response({"id": task_id, "state": "PENDING"}, status=status.HTTP_202_ACCEPTED)
+
+
+class JobDetailApi(APIView):
+    allowed_roles = ADMINS
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, task_id: str) -> Response:
+        if len(task_id) > 64:
+            raise NotFound()
+        result: AsyncResult = AsyncResult(task_id)
+        latest = ModelRun.objects.order_by("-created_at").values("kind", "status").first()
+        return Response(
+            {
+                "id": task_id,
+                "state": result.state,
+                "ready": result.ready(),
+                "running_runs": ModelRun.objects.filter(status="running").count(),
+                "latest_run": latest,
+            }
+        )

@@ -1,0 +1,203 @@
+"""Issue the champion's forecast for a shift window, with patrol zones for every district."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.db import IntegrityError, transaction
+from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
+
+from forecasting import Grid
+from forecasting.geo import reproject
+from forecasting.models.base import ForecastModel
+from forecasting.persistence import load_model
+from forecasting.timeutil import to_days
+from incidents.models import District
+from predictions.conf import PredictionSettings, prediction_settings
+from predictions.models import Forecast, ModelRun, PatrolZone
+from predictions.services.data import CRS, events_load, grid_load
+from predictions.services.explain import main_driver, zone_drivers
+from predictions.services.shifts import ShiftWindow, shift_next
+from predictions.services.zones import zones_plan
+
+
+class NoChampionError(RuntimeError):
+    """No model has succeeded yet, so there is nothing to forecast with."""
+
+
+@lru_cache(maxsize=2)
+def _load(path: str) -> ForecastModel:
+    model, _ = load_model(path)
+    return model
+
+
+def surface_encode(risk: NDArray[np.float64], grid: Grid) -> bytes:
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer, risk=risk.astype(np.float32), active=np.packbits(grid.active.ravel())
+    )
+    return buffer.getvalue()
+
+
+def surface_decode(data: bytes, spec: dict[str, object]) -> tuple[NDArray[np.float64], Grid]:
+    from predictions.services.data import grid_from_spec
+
+    with np.load(io.BytesIO(bytes(data))) as npz:
+        n = int(spec["nx"]) * int(spec["ny"])  # type: ignore[call-overload]
+        active = np.unpackbits(npz["active"])[:n].astype(bool)
+        grid = grid_from_spec(spec, active.reshape(int(spec["ny"]), int(spec["nx"])))  # type: ignore[call-overload]
+        return npz["risk"].astype(np.float64), grid
+
+
+def _to_multipolygon(geometry: BaseGeometry) -> MultiPolygon:
+    wgs84 = reproject(geometry, CRS, "EPSG:4326")
+    polygons = [g for g in getattr(wgs84, "geoms", [wgs84]) if g.geom_type == "Polygon"]
+    geos = GEOSGeometry(memoryview(shapely.to_wkb(shapely.MultiPolygon(polygons))), srid=4326)
+    assert isinstance(geos, MultiPolygon)
+    return geos
+
+
+def _shift_hours(hours: NDArray[np.int64], window: ShiftWindow) -> NDArray[np.bool_]:
+    start, end = window.start.hour, window.end.hour
+    if start < end:
+        return (hours >= start) & (hours < end)
+    return (hours >= start) | (hours < end)
+
+
+def forecast_issue(
+    *, window: ShiftWindow | None = None, conf: PredictionSettings | None = None
+) -> Forecast:
+    """The champion's forecast and zones for ``window`` (default: the next shift).
+
+    Idempotent: a forecast already issued by the same champion for the window is returned.
+    """
+    from django.utils import timezone
+
+    conf = conf or prediction_settings()
+    window = window or shift_next(moment=timezone.now(), conf=conf)
+    champion = ModelRun.objects.filter(is_champion=True).first()
+    if champion is None:
+        raise NoChampionError("no champion model yet; train first")
+    existing = Forecast.objects.filter(model_run=champion, window_start=window.start).first()
+    if existing is not None:
+        return existing
+    began = time.perf_counter()
+    model = _load(str(Path(settings.MEDIA_ROOT) / champion.artifact))
+    start = max(window.start, champion.trained_until)
+    risk = model.predict(start, window.end)
+    grid: Grid = model.grid_
+    region, own_grid, cell_districts = grid_load(cell=grid.cell)
+    if own_grid.spec() != grid.spec():
+        cell_districts = grid.districts(region)
+    events = events_load(
+        origins=conf.training_origins,
+        start=window.start - timedelta(days=366),
+        end=window.start,
+        tz=conf.timezone,
+    )
+    plans_by_district = _plan(window, risk, grid, region, cell_districts, events, conf)
+    try:
+        with transaction.atomic():
+            forecast = Forecast.objects.create(
+                model_run=champion,
+                shift_code=window.code,
+                window_start=window.start,
+                window_end=window.end,
+                cell_m=grid.cell,
+                grid=grid.spec(),
+                surface=surface_encode(risk, grid),
+            )
+            PatrolZone.objects.bulk_create(
+                PatrolZone(forecast=forecast, rank=rank, **fields)
+                for zones in plans_by_district
+                for rank, fields in enumerate(zones, start=1)
+            )
+            forecast.issue_seconds = time.perf_counter() - began
+            forecast.save(update_fields=["issue_seconds"])
+    except IntegrityError:
+        return Forecast.objects.get(model_run=champion, window_start=window.start)
+    return forecast
+
+
+def _plan(
+    window: ShiftWindow,
+    risk: NDArray[np.float64],
+    grid: Grid,
+    region: object,
+    cell_districts: NDArray[np.object_],
+    events: object,
+    conf: PredictionSettings,
+) -> list[list[dict[str, object]]]:
+    from forecasting import Events
+    from forecasting.models.features import local_hours
+
+    assert events is None or isinstance(events, Events)
+    districts = {d.ubigeo: d for d in District.objects.all()}
+    geometries = getattr(region, "districts", {})
+    event_cells = grid.locate(events.x, events.y) if events is not None else None
+    shift_mask = (
+        _shift_hours(local_hours(events.t, events.tz), window) if events is not None else None
+    )
+    start_days = to_days(window.start, conf.timezone)
+    hour_seed = int(window.start.timestamp()) // 3600
+    out: list[list[dict[str, object]]] = []
+    for index, ubigeo in enumerate(sorted(districts)):
+        members = np.flatnonzero(cell_districts == ubigeo).astype(np.int64)
+        if len(members) == 0 or ubigeo not in geometries:
+            continue
+        plans = zones_plan(
+            grid=grid,
+            risk=risk,
+            members=members,
+            district_geometry=geometries[ubigeo],
+            flagged_share=conf.flagged_share,
+            exploration_share=conf.exploration_share,
+            max_zones=conf.units_for(ubigeo),
+            rng=np.random.default_rng([conf.seed, hour_seed, index]),
+        )
+        rows = []
+        for plan in plans:
+            drivers: dict[str, float] = {}
+            if events is not None and event_cells is not None and shift_mask is not None:
+                drivers = zone_drivers(
+                    zone_cells=plan.cells,
+                    district_cells=members,
+                    event_cells=event_cells,
+                    events=events,
+                    in_shift_hours=shift_mask,
+                    window_start=start_days,
+                )
+            driver = (
+                main_driver(drivers, exploration=plan.exploration)
+                if drivers
+                else ("exploration" if plan.exploration else "long_term")
+            )
+            rows.append(
+                {
+                    "district": districts[ubigeo],
+                    "geometry": _to_multipolygon(plan.geometry),
+                    "cells": [int(c) for c in plan.cells],
+                    "expected_incidents": plan.expected,
+                    "area_share": plan.area_share,
+                    "exploration": plan.exploration,
+                    "driver": driver,
+                    "explanation": drivers,
+                }
+            )
+        out.append(rows)
+    return out
+
+
+def forecast_window_for(*, moment: datetime) -> ShiftWindow:
+    from predictions.services.shifts import shift_current
+
+    return shift_current(moment=moment)

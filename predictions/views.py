@@ -1,0 +1,177 @@
+"""Pages: the officers' patrol map, sheet and visit form; accuracy and model runs; operations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.permissions import roles_allowed
+from accounts.roles import ADMINS, ANALYSTS, PATROL, Role, role_of
+from predictions.models import PatrolZone
+from predictions.presenters import accuracy_chart_svg, sheet_map_svg, zone_reason
+from predictions.selectors import (
+    accuracy_by_district,
+    accuracy_series,
+    champion_current,
+    champion_history,
+    districts_visible_to,
+    forecast_for_window,
+    rolling_pai,
+    zones_for,
+    zones_visible_to,
+)
+from predictions.services.data import data_is_synthetic
+from predictions.services.shifts import shift_current
+from predictions.services.visits import patrol_visit_create
+
+
+def _patrol_context(request: HttpRequest) -> dict[str, Any]:
+    window = shift_current(moment=timezone.now())
+    forecast = forecast_for_window(window=window)
+    visible = districts_visible_to(request.user)
+    district = None
+    if role_of(request.user) == Role.OFFICER:
+        district = visible.first()
+    elif request.GET.get("district"):
+        district = visible.filter(ubigeo=request.GET["district"]).first()
+    zones = (
+        list(zones_for(forecast=forecast, user=request.user, district=district)) if forecast else []
+    )
+    for zone in zones:
+        zone.reason = zone_reason(zone)  # type: ignore[attr-defined]
+    return {
+        "window": window,
+        "forecast": forecast,
+        "district": district,
+        "districts": visible,
+        "zones": zones,
+        "synthetic": data_is_synthetic(),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+
+
+@roles_allowed(PATROL)
+def patrol_map(request: HttpRequest) -> HttpResponse:
+    return render(request, "predictions/patrol_map.html", _patrol_context(request))
+
+
+@roles_allowed(PATROL)
+def patrol_sheet(request: HttpRequest) -> HttpResponse:
+    context = _patrol_context(request)
+    context["map_svg"] = mark_safe(sheet_map_svg(context["zones"]))  # noqa: S308 - built from numbers
+    context["printed_at"] = timezone.localtime()
+    return render(request, "predictions/patrol_sheet.html", context)
+
+
+class VisitForm(forms.Form):
+    zone = forms.ModelChoiceField(queryset=PatrolZone.objects.none(), label=gettext_lazy("Zone"))
+    started_at = forms.DateTimeField(
+        label=gettext_lazy("Start"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ended_at = forms.DateTimeField(
+        label=gettext_lazy("End"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("started_at")
+            and data.get("ended_at")
+            and data["ended_at"] < data["started_at"]
+        ):
+            raise forms.ValidationError(_("The visit must end after it starts."))
+        return data
+
+
+@roles_allowed(PATROL)
+def visit_log(request: HttpRequest) -> HttpResponse:
+    window = shift_current(moment=timezone.now())
+    forecast = forecast_for_window(window=window)
+    zones = zones_visible_to(request.user).filter(forecast=forecast).select_related("district")
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    first = zones.order_by("district__ubigeo", "rank").first()
+    initial = {
+        "zone": request.GET.get("zone") or (first.pk if first else None),
+        "started_at": now - timedelta(minutes=30),
+        "ended_at": now,
+    }
+    form = VisitForm(request.POST or None, initial=initial)
+    form.fields["zone"].queryset = zones.order_by("district__ubigeo", "rank")  # type: ignore[attr-defined]
+    form.fields["zone"].label_from_instance = lambda z: f"{z.district.name} · #{z.rank}"  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        try:
+            patrol_visit_create(
+                zone=form.cleaned_data["zone"],
+                officer=request.user,  # type: ignore[arg-type]
+                started_at=form.cleaned_data["started_at"],
+                ended_at=form.cleaned_data["ended_at"],
+                note=form.cleaned_data["note"],
+            )
+        except PermissionDenied:
+            raise
+        messages.success(request, _("Visit recorded."))
+        return redirect("predictions:patrol-map")
+    return render(request, "predictions/visit_form.html", {"form": form, "window": window})
+
+
+@roles_allowed(ANALYSTS)
+def accuracy(request: HttpRequest) -> HttpResponse:
+    series = accuracy_series()
+    pais = rolling_pai()
+    below = (
+        pais["pai"] is not None
+        and pais["baseline_pai"] is not None
+        and pais["pai"] < pais["baseline_pai"]
+    )
+    return render(
+        request,
+        "predictions/accuracy.html",
+        {
+            "chart": mark_safe(accuracy_chart_svg(series)),  # noqa: S308 - built from numbers
+            "rolling": pais,
+            "below_baseline": below,
+            "by_district": accuracy_by_district(),
+            "champion": champion_current(),
+            "synthetic": data_is_synthetic(),
+        },
+    )
+
+
+@roles_allowed(ANALYSTS)
+def model_runs(request: HttpRequest) -> HttpResponse:
+    from predictions.models import ModelRun
+
+    return render(
+        request,
+        "predictions/model_runs.html",
+        {
+            "runs": ModelRun.objects.order_by("-created_at")[:50],
+            "history": champion_history()[:20],
+            "champion": champion_current(),
+        },
+    )
+
+
+@roles_allowed(ADMINS)
+def operations(request: HttpRequest) -> HttpResponse:
+    return render(request, "predictions/operations.html", {"champion": champion_current()})

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from accounts.roles import Role
+from incidents.models import District
+from predictions.models import PatrolVisit
+from predictions.services.forecasting import forecast_issue
+from predictions.services.shifts import shift_current
+from predictions.services.training import models_train_all
+from tests.factories import make_user
+from tests.predictions.helpers import fast, midnight_today, simulated_history
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "not-a-real-password-1"
+
+
+def _sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/cuenta/ingresar/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+
+
+@pytest.fixture
+def zones(districts: list[District], categories: dict[str, int], settings) -> None:  # type: ignore[no-untyped-def]
+    fast(settings)
+    settings.PREDICTIONS_MODELS = ["naive365"]
+    simulated_history(days=60)
+    models_train_all(trained_until=midnight_today())
+    forecast_issue(window=shift_current(moment=timezone.now()))
+
+
+def test_an_officer_sees_the_zones_opens_the_patrol_sheet_and_logs_a_visit(
+    page: Page,
+    live_server,  # type: ignore[no-untyped-def]
+    zones: None,
+) -> None:
+    make_user(username="officer1", role=Role.OFFICER)
+    _sign_in(page, live_server.url, "officer1")
+    page.goto(f"{live_server.url}/patrullaje/")
+
+    expect(page.locator("#synthetic-banner")).to_be_visible()
+    expect(page.locator("#patrol-map")).not_to_have_attribute("data-zones-loaded", "0")
+    expect(page.locator("#patrol-map path.leaflet-interactive").first).to_be_visible()
+    rows = page.locator("#zone-table tbody tr")
+    expect(rows.first).to_contain_text("Callao")
+    assert rows.count() >= 1
+    page.locator("#patrol-map path.leaflet-interactive").first.click(force=True)
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Callao")
+
+    page.click("#sheet-link")
+    expect(page.locator("#patrol-sheet svg.sheet-map polygon").first).to_be_attached()
+    expect(page.locator("#sheet-table tbody tr").first).to_contain_text("Callao")
+
+    page.goto(f"{live_server.url}/patrullaje/")
+    page.click("#visit-link")
+    page.fill("#id_note", "Ronda sin novedad")
+    page.click("#visit-submit")
+    expect(page.locator(".messages")).to_be_visible()
+    visit = PatrolVisit.objects.get()
+    assert visit.zone.district.ubigeo == "070101" and visit.note == "Ronda sin novedad"
+
+
+def test_a_community_leader_and_an_anonymous_visitor_cannot_reach_the_zones(
+    page: Page,
+    live_server,  # type: ignore[no-untyped-def]
+    zones: None,
+) -> None:
+    response = page.goto(f"{live_server.url}/patrullaje/")
+    assert "/cuenta/ingresar/" in page.url
+    api = page.request.get(f"{live_server.url}/api/forecasts/current/")
+    assert api.status in (401, 403)
+
+    make_user(username="leader1", role=Role.COMMUNITY_LEADER)
+    _sign_in(page, live_server.url, "leader1")
+    response = page.goto(f"{live_server.url}/patrullaje/")
+    assert response is not None and response.status == 403
+    assert page.request.get(f"{live_server.url}/api/forecasts/current/").status == 403
+    assert page.request.get(f"{live_server.url}/patrullaje/hoja/").status == 403
