@@ -36,6 +36,9 @@ async def _worker(
         )
         await reader.readexactly(length)
         out.append(time.perf_counter() - started)
+        if b"connection: close" in head.lower():  # a server without keep-alive: reconnect
+            writer.close()
+            reader, writer = await asyncio.open_connection(host, port)
     writer.close()
 
 
