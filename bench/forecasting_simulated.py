@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--models", default=ALL_MODELS)
     parser.add_argument("--offsets", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out", default="/tmp/forecasting-bench/callao")
     args = parser.parse_args()
 
     started = time.perf_counter()

@@ -7,8 +7,9 @@ incidents buffered by 500 m, coverages 1/5/10 %.
     python bench/forecasting_toronto.py speed --out /tmp/fc-toronto-speed
     python bench/forecasting_toronto.py accuracy --offsets 4 --out /tmp/fc-toronto
 
-``speed`` runs the baselines naive,kde,prospective,sepp on one offset and reports the total
-wall-clock time (target: under 2 minutes on 2 cores).
+Without arguments it runs ``speed`` (what ``make bench`` does): the baselines
+naive,kde,prospective,sepp on one offset, reporting the total wall-clock time (target: under
+2 minutes on 2 cores). ``accuracy`` runs every model (default 4 offsets).
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ ALL_MODELS = "naive,kde,prospective,sepp,rf,gbm,keras,ensemble"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["speed", "accuracy"])
+    parser.add_argument("mode", nargs="?", default="speed", choices=["speed", "accuracy"])
     parser.add_argument("--models", default=None)
     parser.add_argument("--offsets", type=int, default=None)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out", default=None, help="default /tmp/forecasting-bench/toronto-MODE")
     args = parser.parse_args()
+    args.out = args.out or f"/tmp/forecasting-bench/toronto-{args.mode}"
     models = args.models or (BASELINES if args.mode == "speed" else ALL_MODELS)
     offsets = args.offsets or (1 if args.mode == "speed" else 4)
 
