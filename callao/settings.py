@@ -280,6 +280,12 @@ LLM_TIMEOUT_S = env_int("LLM_TIMEOUT_S", 30, minimum=1)
 LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 2, minimum=0)
 LLM_MAX_NEW_TOKENS = env_int("LLM_MAX_NEW_TOKENS", 400, minimum=1)
 
+# --- Reports ----------------------------------------------------------------------------------
+# Function filling the official report's accuracy / patrol coverage / equity sections.
+REPORTS_OFFICIAL_SECTIONS_PROVIDER = env_str(
+    "REPORTS_OFFICIAL_SECTIONS_PROVIDER", "predictions.reporting.official_sections"
+)
+
 # --- Domain settings ------------------------------------------------------------------------
 BOUNDARIES_SOURCE = env_str("BOUNDARIES_SOURCE", "")
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "")

@@ -5,18 +5,10 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from incidents.models import District
+from tests.e2e.helpers import sign_in
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "not-a-real-password-1"
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/cuenta/ingresar/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
 
 
 def test_a_visitor_sees_the_seven_districts_on_the_map(
@@ -45,7 +37,7 @@ def test_an_officer_signs_in_and_sees_what_an_officer_may_do(
 ) -> None:
     make_user(username="rosa", role=Role.OFFICER, first_name="Rosa", last_name="Quispe")
 
-    _sign_in(page, live_server.url, "rosa")
+    sign_in(page, live_server.url, "rosa")
 
     expect(page.locator(".who")).to_contain_text("Rosa Quispe · Policía · Callao")
     expect(page.locator("#card-patrol")).to_be_visible()
@@ -63,7 +55,7 @@ def test_an_admin_reaches_the_administration_and_can_switch_to_english(
 ) -> None:
     make_user(username="admin1", role=Role.ADMIN)
 
-    _sign_in(page, live_server.url, "admin1")
+    sign_in(page, live_server.url, "admin1")
     page.click("nav >> text=Administración")
     expect(page.locator("#site-name")).to_contain_text("Callao")
 
@@ -86,6 +78,6 @@ def test_a_locked_out_user_is_told_so(
         page.fill("#id_password", "wrong")
         page.click("#login-submit")
 
-    _sign_in(page, live_server.url, "rosa")
+    sign_in(page, live_server.url, "rosa")
 
     expect(page.locator("h1")).to_have_text("Cuenta bloqueada temporalmente")

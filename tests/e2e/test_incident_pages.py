@@ -7,19 +7,11 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from incidents.models import Dataset, DatasetStatus, District, Incident
+from tests.e2e.helpers import sign_in
 from tests.factories import make_user
 from tests.incidents.importing_helpers import CALLAO, import_file, write
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "not-a-real-password-1"
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/cuenta/ingresar/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
 
 
 def test_an_admin_uploads_a_spanish_file_maps_columns_and_watches_the_worker_import_it(
@@ -40,7 +32,7 @@ def test_an_admin_uploads_a_spanish_file_maps_columns_and_watches_the_worker_imp
         "cp1252",
     )
 
-    _sign_in(page, live_server.url, "admin1")
+    sign_in(page, live_server.url, "admin1")
     page.goto(f"{live_server.url}/datos/")
     page.click("#upload-link")
     page.set_input_files("#id_file", str(upload))
@@ -80,7 +72,7 @@ def test_an_upload_of_a_binary_file_is_refused_with_a_clear_message(
     junk = tmp_path / "foto.csv"
     junk.write_bytes(bytes(range(256)) * 20)
 
-    _sign_in(page, live_server.url, "admin1")
+    sign_in(page, live_server.url, "admin1")
     page.goto(f"{live_server.url}/datos/subir/")
     page.set_input_files("#id_file", str(junk))
     page.click("#upload-submit")
@@ -103,7 +95,7 @@ def test_a_planner_filters_the_incident_map(
     import_file(write(tmp_path / "m.csv", "occurred_at,lat,lon,category\n" + rows + "\n"))
     make_user(username="plan", role=Role.PLANNER)
 
-    _sign_in(page, live_server.url, "plan")
+    sign_in(page, live_server.url, "plan")
     page.click("nav >> text=Incidentes")
     expect(page.locator("#incident-map")).to_have_attribute("data-total", "20")
     expect(page.locator("#incident-map")).to_have_attribute("data-tiles-loaded", "true")

@@ -10,19 +10,11 @@ from predictions.models import PatrolVisit
 from predictions.services.forecasting import forecast_issue
 from predictions.services.shifts import shift_current
 from predictions.services.training import models_train_all
+from tests.e2e.helpers import sign_in
 from tests.factories import make_user
 from tests.predictions.helpers import fast, midnight_today, simulated_history
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "not-a-real-password-1"
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/cuenta/ingresar/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
 
 
 @pytest.fixture
@@ -40,7 +32,7 @@ def test_an_officer_sees_the_zones_opens_the_patrol_sheet_and_logs_a_visit(
     zones: None,
 ) -> None:
     make_user(username="officer1", role=Role.OFFICER)
-    _sign_in(page, live_server.url, "officer1")
+    sign_in(page, live_server.url, "officer1")
     page.goto(f"{live_server.url}/patrullaje/")
 
     expect(page.locator("#synthetic-banner")).to_be_visible()
@@ -76,7 +68,7 @@ def test_a_community_leader_and_an_anonymous_visitor_cannot_reach_the_zones(
     assert api.status in (401, 403)
 
     make_user(username="leader1", role=Role.COMMUNITY_LEADER)
-    _sign_in(page, live_server.url, "leader1")
+    sign_in(page, live_server.url, "leader1")
     response = page.goto(f"{live_server.url}/patrullaje/")
     assert response is not None and response.status == 403
     assert page.request.get(f"{live_server.url}/api/forecasts/current/").status == 403

@@ -1,0 +1,355 @@
+"""PDF of a report, drawn with reportlab from the report's stored content (nothing else).
+
+Rendered once, in Spanish, when the report is published, and stored with it: the PDF a
+reader downloads is the one that was published.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import reportlab
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.shapes import Path as ShapePath
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import KeepTogether
+
+from reports.formatting import (
+    count_text,
+    decimal_text,
+    hour_text,
+    localized,
+    official_section_titles,
+    origin_label,
+    pct_text,
+    trend_text,
+    weekday_text,
+)
+from reports.models import Report
+
+LEVEL_COLOURS = ("#fde68a", "#fbbf24", "#f97316", "#dc2626")
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path(reportlab.__file__).parent / "fonts")
+
+
+@cache
+def _fonts() -> tuple[str, str]:
+    """A Unicode TrueType font (accents, ñ, «»): DejaVu when installed, else reportlab's Vera."""
+    for regular, bold in (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"), ("Vera.ttf", "VeraBd.ttf")):
+        for folder in FONT_DIRS:
+            if (folder / regular).exists() and (folder / bold).exists():
+                pdfmetrics.registerFont(TTFont("ReportSans", str(folder / regular)))
+                pdfmetrics.registerFont(TTFont("ReportSans-Bold", str(folder / bold)))
+                return "ReportSans", "ReportSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _fonts()
+    base = getSampleStyleSheet()
+    body = ParagraphStyle(
+        "body", parent=base["BodyText"], fontName=regular, fontSize=10, leading=14
+    )
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=18),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=13),
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor="#4b5563"),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _table(header: list[str], rows: list[list[str]], widths: list[float] | None = None) -> Table:
+    styles = _styles()
+    regular, _bold = _fonts()
+    data = [[_p(cell, styles["cell"]) for cell in header]]
+    data += [[_p(cell, styles["cell"]) for cell in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), regular),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e5e7eb")),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d1d5db")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _map(drawing_data: dict[str, Any], max_width: float = 16 * cm) -> Flowable:
+    """The aggregated cells over the district outline, as in the page's SVG."""
+    width, height = float(drawing_data["width"]), float(drawing_data["height"])
+    scale = min(1.0, max_width / width, (12 * cm) / height)
+    drawing = Drawing(width * scale, height * scale)
+    outline = ShapePath(
+        strokeColor=colors.HexColor("#334155"),
+        strokeWidth=0.8,
+        fillColor=colors.HexColor("#f1f5f9"),
+    )
+    for part in drawing_data["outline"].replace("Z", " Z ").split():
+        if part == "Z":
+            outline.closePath()
+            continue
+        command, coords = part[0], part[1:]
+        x, y = (float(v) for v in coords.split(","))
+        point = (x * scale, (height - y) * scale)
+        outline.moveTo(*point) if command == "M" else outline.lineTo(*point)
+    drawing.add(outline)
+    regular, _bold = _fonts()
+    for cell in drawing_data["cells"]:
+        size = float(cell["size"]) * scale
+        x, y = float(cell["x"]) * scale, (height - float(cell["y"])) * scale - size
+        colour = colors.HexColor(LEVEL_COLOURS[min(int(cell["level"]), 4) - 1])
+        drawing.add(Rect(x, y, size, size, fillColor=colour, strokeColor=colors.white))
+        if size >= 14:
+            drawing.add(
+                String(
+                    x + size / 2,
+                    y + size / 2 - 3,
+                    str(cell["count"]),
+                    fontName=regular,
+                    fontSize=7,
+                    textAnchor="middle",
+                )
+            )
+    return drawing
+
+
+def _header(report: Report, title: str) -> list[Flowable]:
+    styles = _styles()
+    period = report.content.get("period", {})
+    subtitle = f"{report.area_name} · {period.get('label_es', report.period)}"
+    version = _("Version %(version)d") % {"version": report.version}
+    published = report.published_at.date().isoformat() if report.published_at else ""
+    flow: list[Flowable] = [_p(title, styles["title"]), _p(subtitle, styles["h2"])]
+    flow.append(_p(f"{version} · {_('Published')}: {published}", styles["small"]))
+    if report.supersedes_id:
+        flow.append(
+            _p(
+                _("This version corrects version %(version)d.") % {"version": report.version - 1}
+                + (f" {report.correction_reason}" if report.correction_reason else ""),
+                styles["small"],
+            )
+        )
+    return [*flow, Spacer(1, 0.3 * cm)]
+
+
+def _public_story(report: Report) -> list[Flowable]:
+    styles, content = _styles(), report.content
+    total = content["total"]
+    flow = _header(report, _("Weekly community safety report"))
+    flow += [_p(_("Summary"), styles["h2"]), _p(content["summary"]["es"], styles["body"])]
+    flow.append(_p(_("Reported incidents by category"), styles["h2"]))
+    rows = [
+        [
+            localized(row),
+            count_text(row["count"], row["status"]),
+            decimal_text(row["previous_average"]),
+            count_text(row["last_year"]) if row["last_year"] is not None else "—",
+            trend_text(row["trend"]),
+        ]
+        for row in content["categories"]
+    ]
+    rows.append(
+        [
+            _("Total"),
+            count_text(total["count"]),
+            decimal_text(total["previous_average"]),
+            count_text(total["last_year"]) if total["last_year"] is not None else "—",
+            trend_text(total["trend"]),
+        ]
+    )
+    header = [
+        _("Category"),
+        _("This week"),
+        _("Average of the 4 previous weeks"),
+        _("Same week last year"),
+        _("Trend"),
+    ]
+    flow.append(_table(header, rows, [5.5 * cm, 2.5 * cm, 3.5 * cm, 3 * cm, 2.5 * cm]))
+    flow.append(_p(_privacy_note(content), styles["small"]))
+    flow.append(_p(_("Where: incidents per grid square"), styles["h2"]))
+    flow.append(KeepTogether([_map(content["map"])]))
+    cell_m = content["map"]["cell_m"]
+    flow.append(
+        _p(
+            _("Squares of %(size)d m; only squares with at least 5 incidents are drawn.")
+            % {"size": cell_m},
+            styles["small"],
+        )
+    )
+    if content["hotspots"]:
+        flow.append(
+            _table(
+                [_("Grid square"), _("Incidents")],
+                [[spot["label"], count_text(spot["count"])] for spot in content["hotspots"]],
+                [4 * cm, 3 * cm],
+            )
+        )
+    when = [f"{hour_text(h['hour'])}: {count_text(h['count'])}" for h in content["busiest_hours"]]
+    when += [
+        f"{weekday_text(d['weekday'])}: {count_text(d['count'])}"
+        for d in content["busiest_weekdays"]
+    ]
+    if when:
+        flow += [_p(_("When"), styles["h2"]), _p(" · ".join(when), styles["body"])]
+    flow.append(_p(_("Prevention advice"), styles["h2"]))
+    for item in content["advice"]:
+        name = next(
+            (localized(row) for row in content["categories"] if row["code"] == item["code"]),
+            item["code"],
+        )
+        flow.append(_p(name, styles["body"]))
+        flow += [_p(f"• {line}", styles["body"]) for line in item["es"]]
+    flow += [_p(f"• {line}", styles["body"]) for line in content["general_advice"]["es"]]
+    flow.append(_p(_("Emergency numbers"), styles["h2"]))
+    flow += [_p(line, styles["body"]) for line in content["emergency"]["es"]]
+    return flow
+
+
+def _privacy_note(content: dict[str, Any]) -> str:
+    note = _(
+        "To protect the people involved, counts under %(threshold)s are not shown, crimes of a "
+        "sensitive nature and those involving minors are left out, and reports appear at least "
+        "7 days after the week ends."
+    ) % {"threshold": content["threshold"]}
+    if content.get("some_withheld"):
+        note += " " + _("Some counts are withheld so that totals cannot reveal a smaller count.")
+    return note
+
+
+def _official_story(report: Report) -> list[Flowable]:
+    styles, content = _styles(), report.content
+    kpis = content["kpis"]
+    flow = _header(report, _("Monthly official report"))
+    flow.append(_p(_("For official use. Counts are not suppressed."), styles["small"]))
+    flow += [_p(_("Summary"), styles["h2"]), _p(content["summary"]["es"], styles["body"])]
+    flow.append(_p(_("Key indicators"), styles["h2"]))
+    kpi_rows = [
+        [_("Incidents"), count_text(kpis["total"])],
+        [
+            _("Previous month"),
+            f"{count_text(kpis['previous'])} ({pct_text(kpis['change_vs_previous_pct'])})",
+        ],
+        [
+            _("Same month last year"),
+            f"{count_text(kpis['last_year'])} ({pct_text(kpis['change_vs_last_year_pct'])})",
+        ],
+        [
+            _("Severity-weighted index"),
+            f"{decimal_text(kpis['severity_index'])} ({pct_text(kpis['severity_change_pct'])})",
+        ],
+    ]
+    if kpis.get("without_district") is not None:
+        kpi_rows.append(
+            [_("Outside the district boundaries"), count_text(kpis["without_district"])]
+        )
+    kpi_rows += [
+        [
+            origin_label(item["origin"]),
+            f"{count_text(item['count'])} ({decimal_text(item['share_pct'])} %)",
+        ]
+        for item in kpis["origins"]
+    ]
+    flow.append(_table([_("Indicator"), _("Value")], kpi_rows, [8 * cm, 6 * cm]))
+    flow.append(_p(_("By category"), styles["h2"]))
+    flow.append(
+        _table(
+            [
+                _("Category"),
+                _("Incidents"),
+                _("Previous month"),
+                _("Variation"),
+                _("Same month last year"),
+            ],
+            [
+                [
+                    localized(row) + (" *" if row["sensitive"] else ""),
+                    count_text(row["count"]),
+                    count_text(row["previous"]),
+                    pct_text(row["change_vs_previous_pct"]),
+                    count_text(row["last_year"]),
+                ]
+                for row in content["categories"]
+            ],
+        )
+    )
+    flow.append(_p(_("* Sensitive category: never shown in public reports."), styles["small"]))
+    if content["districts"]:
+        flow.append(_p(_("By district"), styles["h2"]))
+        flow.append(
+            _table(
+                [_("District"), _("Incidents"), _("Previous month"), _("Variation"), _("Share")],
+                [
+                    [
+                        row["name"],
+                        count_text(row["count"]),
+                        count_text(row["previous"]),
+                        pct_text(row["change_vs_previous_pct"]),
+                        f"{decimal_text(row['share_pct'])} %",
+                    ]
+                    for row in content["districts"]
+                ],
+            )
+        )
+    for key, title in official_section_titles().items():
+        section = content["sections"].get(key, {"available": False})
+        flow.append(_p(title, styles["h2"]))
+        if not section.get("available"):
+            flow.append(_p(_("Not available yet."), styles["body"]))
+            continue
+        rows = [["—" if cell is None else str(cell) for cell in row] for row in section["rows"]]
+        flow.append(_table(list(section["columns"]), rows))
+        if section.get("note"):
+            flow.append(_p(section["note"], styles["small"]))
+    return flow
+
+
+def _footer(canvas: Any, document: Any) -> None:
+    regular, _bold = _fonts()
+    canvas.saveState()
+    canvas.setFont(regular, 7)
+    canvas.drawString(
+        2 * cm, 1.2 * cm, _("Callao crime prevention · page %(page)d") % {"page": document.page}
+    )
+    canvas.restoreState()
+
+
+def report_pdf(report: Report) -> bytes:
+    """The PDF of ``report`` in the site's main language (Spanish)."""
+    buffer = io.BytesIO()
+    with translation.override(settings.LANGUAGE_CODE):
+        story = _public_story(report) if report.is_public else _official_story(report)
+        title = f"{report.get_kind_display()} · {report.area_name} · {report.period}"
+        document = SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            title=title,
+            author="Callao",
+            subject=title,
+            creator="Callao crime prevention",
+            leftMargin=2 * cm,
+            rightMargin=2 * cm,
+            topMargin=1.8 * cm,
+            bottomMargin=2 * cm,
+        )
+        document.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return buffer.getvalue()
