@@ -41,7 +41,9 @@ def test_an_officer_sees_the_zones_opens_the_patrol_sheet_and_logs_a_visit(
     rows = page.locator("#zone-table tbody tr")
     expect(rows.first).to_contain_text("Callao")
     assert rows.count() >= 1
-    page.locator("#patrol-map path.leaflet-interactive").first.click(force=True)
+    # Dispatched on the shape itself: a click at the centre of its bounding box can miss an
+    # L-shaped or multi-part zone.
+    page.locator("#patrol-map path.leaflet-interactive").first.dispatch_event("click")
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Callao")
 
     page.click("#sheet-link")
