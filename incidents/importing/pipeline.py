@@ -22,7 +22,7 @@ from incidents.importing.report import RejectionReport
 from incidents.importing.validation import ValidationContext, frame_from_rows, validate_chunk
 
 ProgressCallback = Callable[[int, int | None], None]
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 
 
 @dataclass(frozen=True)
