@@ -7,7 +7,9 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON_BIN ?= python3.11
-DB_NAME ?= callao
+# The database named by DATABASE_URL (environment, then .env, then the settings' default).
+DB_NAME_OF_SETTINGS = $(PY) -c 'import os, dj_database_url, dotenv; dotenv.load_dotenv(".env"); \
+	print(dj_database_url.parse(os.environ.get("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/callao"))["NAME"])'
 PG_VERSION ?= 15
 BOUNDARIES_PUBLIC := https://raw.githubusercontent.com/joseluisq/peru-geojson-datasets/master/lima_callao_distritos.geojson
 BOUNDARIES ?= $(if $(wildcard ../shared/data/callao_districts.geojson),../shared/data/callao_districts.geojson,$(BOUNDARIES_PUBLIC))
@@ -57,9 +59,10 @@ env-file:
 			.env.example > .env; echo "Wrote .env (DEBUG=true, fresh SECRET_KEY)"; }
 
 database: services venv env-file
-	@psql -U postgres -h 127.0.0.1 -tAc "SELECT 1 FROM pg_database WHERE datname='$(DB_NAME)'" | grep -q 1 \
-		|| createdb -U postgres -h 127.0.0.1 $(DB_NAME)
-	@psql -U postgres -h 127.0.0.1 -d $(DB_NAME) -qc "CREATE EXTENSION IF NOT EXISTS postgis"
+	@db=$$($(DB_NAME_OF_SETTINGS)); \
+	psql -U postgres -h 127.0.0.1 -tAc "SELECT 1 FROM pg_database WHERE datname='$$db'" | grep -q 1 \
+		|| createdb -U postgres -h 127.0.0.1 "$$db"; \
+	psql -U postgres -h 127.0.0.1 -d "$$db" -qc "CREATE EXTENSION IF NOT EXISTS postgis"
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_boundaries "$(BOUNDARIES)"
 
