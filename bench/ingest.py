@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _scratch_db import ROOT, latest_dataset, psql, scratch_database
+
 DEFAULT_BOUNDARIES = ROOT.parent / "shared" / "data" / "callao_districts.geojson"
 CATEGORIES = [
     "Robo",
@@ -82,14 +83,6 @@ def generate(rows: int, boundaries: Path, out: Path, seed: int = 7) -> None:
     frame.to_csv(out, index=False)
 
 
-def psql(database: str, sql: str) -> None:
-    subprocess.run(
-        ["psql", "-U", "postgres", "-h", "127.0.0.1", "-d", database, "-qc", sql],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 def raw_copy_seconds(database: str, csv_path: Path) -> float:
     psql(database, "DROP TABLE IF EXISTS raw_copy_bench")
     psql(
@@ -130,26 +123,9 @@ def full_import_seconds(
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"import_incidents failed with status {status}")
     peak_kib = usage.ru_maxrss
-    timings_line = (
-        subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "shell",
-                "-c",
-                "import json; from incidents.models import Dataset; d=Dataset.objects.latest('pk'); "
-                "print(json.dumps({'timings': d.timings, 'imported': d.rows_imported, 'rejected': d.rows_rejected}))",
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    return elapsed, peak_kib / 1024, json.loads(timings_line)
+    summary = latest_dataset(env)
+    detail = {key: summary[key] for key in ("timings", "imported", "rejected")}
+    return elapsed, peak_kib / 1024, detail
 
 
 def main() -> None:
@@ -164,21 +140,9 @@ def main() -> None:
         generate(args.rows, args.boundaries, args.generate_only)
         return
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgis://postgres@127.0.0.1:5432/{args.database}",
-        "BENCH_DB": args.database,
-        "LOG_LEVEL": "WARNING",
-    }
+    env = {**scratch_database(args.database), "BENCH_DB": args.database}
     subprocess.run(
-        ["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", args.database], check=True
-    )
-    subprocess.run(["createdb", "-U", "postgres", "-h", "127.0.0.1", args.database], check=True)
-    psql(args.database, "CREATE EXTENSION postgis")
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(
-        [*manage, "import_boundaries", str(args.boundaries)],
+        [sys.executable, "manage.py", "import_boundaries", str(args.boundaries)],
         cwd=ROOT,
         env=env,
         check=True,

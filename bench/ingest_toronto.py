@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -23,9 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 import shapely
+from _scratch_db import ROOT, latest_dataset, scratch_database
 from pyproj import Transformer
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def toronto_files() -> list[Path]:
@@ -57,32 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", default="callao_bench_toronto")
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgis://postgres@127.0.0.1:5432/{args.database}",
-        "LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        ["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", args.database], check=True
-    )
-    subprocess.run(["createdb", "-U", "postgres", "-h", "127.0.0.1", args.database], check=True)
-    subprocess.run(
-        [
-            "psql",
-            "-U",
-            "postgres",
-            "-h",
-            "127.0.0.1",
-            "-d",
-            args.database,
-            "-qc",
-            "CREATE EXTENSION postgis",
-        ],
-        check=True,
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
+    env = scratch_database(args.database)
 
     frame = pd.concat([pd.read_csv(path) for path in toronto_files()]).drop_duplicates()
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,27 +86,7 @@ def main() -> None:
             text=True,
         )
         elapsed = time.perf_counter() - started
-    detail = (
-        subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "shell",
-                "-c",
-                "import json; from incidents.models import Dataset; d=Dataset.objects.latest('pk'); "
-                "print(json.dumps({'status': d.status, 'read': d.rows_read, 'imported': d.rows_imported, "
-                "'duplicate': d.rows_duplicate, 'rejected': d.rows_rejected, "
-                "'rejections': {k: v['count'] for k, v in d.rejection_summary.items()}, 'timings': d.timings}))",
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    detail = latest_dataset(env)
     print(
         json.dumps(
             {
@@ -141,7 +94,7 @@ def main() -> None:
                 "seconds": round(elapsed, 1),
                 "rows_per_s": round(len(frame) / elapsed),
                 "exit_code": result.returncode,
-                **json.loads(detail),
+                **detail,
             },
             indent=2,
         )
