@@ -32,5 +32,6 @@ RUN useradd --system --uid 10001 --home /app callao && mkdir -p /app/var/media \
 USER callao
 
 EXPOSE 8000
-CMD ["gunicorn", "callao.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", \
-     "--access-logfile", "-", "--error-logfile", "-"]
+CMD ["granian", "--interface", "wsgi", "callao.wsgi:application", "--host", "0.0.0.0", \
+     "--port", "8000", "--workers", "2", "--blocking-threads", "2", "--access-log", \
+     "--respawn-failed-workers"]

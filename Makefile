@@ -13,7 +13,7 @@ DB_NAME_OF_SETTINGS = $(PY) -c 'import os, dj_database_url, dotenv; dotenv.load_
 PG_VERSION ?= 15
 BOUNDARIES_PUBLIC := https://raw.githubusercontent.com/joseluisq/peru-geojson-datasets/master/lima_callao_distritos.geojson
 BOUNDARIES ?= $(if $(wildcard ../shared/data/callao_districts.geojson),../shared/data/callao_districts.geojson,$(BOUNDARIES_PUBLIC))
-APT_PACKAGES := postgresql-$(PG_VERSION) postgresql-$(PG_VERSION)-postgis-3 redis-server gdal-bin gettext \
+APT_PACKAGES := postgresql-$(PG_VERSION) postgresql-$(PG_VERSION)-postgis-3 redis-server gdal-bin gettext wrk \
 	chromium fonts-dejavu-core
 
 .PHONY: help run test lint bench setup system-deps venv services env-file database messages static demo-users demo-data

@@ -8,8 +8,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save
 
         from accounts.models import User
+        from accounts.principals import district_hint_on_login, principal_forget_on_change
 
         # Every change to a user's role, district or status is kept with its author.
         auditlog.register(User, exclude_fields=["password", "last_login"])
+        # A changed role, district, status or password reaches the cached fast paths at once.
+        for signal in (post_save, post_delete):
+            signal.connect(principal_forget_on_change, sender=User, weak=False)
+        user_logged_in.connect(district_hint_on_login, weak=False)

@@ -1,87 +1,180 @@
-"""Load test: p50/p95/p99 of /api/forecasts/current/ and /healthz at N concurrent connections.
+"""Load test: p50/p95/p99 of /api/forecasts/current/ and /healthz at 50 connections.
 
-A small asyncio HTTP/1.1 keep-alive client (loopback only). Start a server first, e.g.
-``gunicorn callao.wsgi -w 3 -b 127.0.0.1:8001``, and pass a signed-in session cookie:
+Self-contained: it creates a scratch PostGIS database with the demo (two simulated years, a
+champion, the forecasts and zones of the current shift), signs the demo officer in, starts a
+Celery worker (for /healthz) and granian with production settings (DEBUG off), and drives both
+endpoints with `wrk` (installed by the Makefile) on loopback, one after the other in the same
+run, so /healthz gives the framework's floor for the forecast endpoint. Prints JSON.
 
-    .venv/bin/python bench/forecast_api_load.py --base http://127.0.0.1:8001 \
-        --cookie "sessionid=..." --connections 50 --seconds 20
+    .venv/bin/python bench/forecast_api_load.py [--connections 50] [--seconds 20] \
+        [--workers 2] [--threads 2]
+
+Only 200 responses count: any other status or socket error fails the run.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 import time
-from urllib.parse import urlsplit
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from _scratch_db import ROOT, scratch_database
+
+DATABASE = "callao_bench_api"
+PORT = 8011
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK {\\"requests\\": %d, \\"errors\\": %d, \\"seconds\\": %.3f, "
+    .. "\\"p50_ms\\": %.2f, \\"p95_ms\\": %.2f, \\"p99_ms\\": %.2f, \\"max_ms\\": %.2f}\\n",
+    summary.requests, e.connect + e.read + e.write + e.timeout + e.status,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+# A real sign-in (auth.login and its signals), as the login page does it.
+OFFICER_SESSION = (
+    "from django.test import Client; from accounts.models import User; c = Client(); "
+    "c.force_login(User.objects.get(username='demo_officer')); print(c.session.session_key)"
+)
 
 
-async def _worker(
-    host: str, port: int, path: str, cookie: str, until: float, out: list[float]
-) -> None:
-    reader, writer = await asyncio.open_connection(host, port)
-    request = (
-        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nAccept: application/json\r\n"
-        "Connection: keep-alive\r\n\r\n"
-    ).encode()
-    while time.perf_counter() < until:
-        started = time.perf_counter()
-        writer.write(request)
-        await writer.drain()
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = next(
-            int(line.split(b":")[1])
-            for line in head.split(b"\r\n")
-            if line.lower().startswith(b"content-length")
-        )
-        await reader.readexactly(length)
-        out.append(time.perf_counter() - started)
-        if b"connection: close" in head.lower():  # a server without keep-alive: reconnect
-            writer.close()
-            reader, writer = await asyncio.open_connection(host, port)
-    writer.close()
+def _manage(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
-async def _run(
-    base: str, path: str, cookie: str, connections: int, seconds: float
-) -> dict[str, float]:
-    parts = urlsplit(base)
-    if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("loopback addresses only")
-    latencies: list[float] = []
-    until = time.perf_counter() + seconds
-    await asyncio.gather(
-        *(
-            _worker(parts.hostname, parts.port or 80, path, cookie, until, latencies)
-            for _ in range(connections)
-        )
-    )
-    latencies.sort()
+def _prepare(env: dict[str, str]) -> str:
+    """Demo data, forecasts for the current shift; returns the officer's session key."""
+    _manage(env, "import_boundaries", str(ROOT.parent / "shared/data/callao_districts.geojson"))
+    _manage(env, "ensure_demo_users")
+    _manage(env, "demo_bootstrap")
+    return _manage(env, "shell", "-c", OFFICER_SESSION).strip().splitlines()[-1]
 
-    def q(p: float) -> float:
-        return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1)
 
-    return {
-        "requests": len(latencies),
-        "rps": round(len(latencies) / seconds),
-        "p50_ms": q(0.5),
-        "p95_ms": q(0.95),
-        "p99_ms": q(0.99),
-    }
+def _wait_ready(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as reply:  # noqa: S310 (loopback)
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer 200 within {seconds:.0f} s")
+
+
+def _wrk(url: str, cookie: str, connections: int, seconds: float, script: Path) -> dict[str, Any]:
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds:.0f}s",
+            "--timeout",
+            "10s",
+            "-H",
+            f"Cookie: {cookie}",
+            "-H",
+            "Accept: application/json",
+            "-s",
+            str(script),
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRK "))
+    result: dict[str, Any] = json.loads(line[4:])
+    result["rps"] = round(result["requests"] / result["seconds"])
+    if result["errors"]:
+        raise SystemExit(f"{url}: {result['errors']} non-200 replies or socket errors")
+    return result
+
+
+def _server_command(args: argparse.Namespace) -> list[str]:
+    """The production web server (Procfile, Dockerfile) with the given workers and threads."""
+    return [sys.executable, "-m", "granian", "--interface", "wsgi", "callao.wsgi:application",
+            "--workers", str(args.workers), "--blocking-threads", str(args.threads),
+            "--host", "127.0.0.1", "--port", str(PORT), "--log-level", "warning"]  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--base", default="http://127.0.0.1:8001")
-    parser.add_argument("--cookie", default="")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    results = {
-        path: asyncio.run(_run(args.base, path, args.cookie, args.connections, args.seconds))
-        for path in ("/healthz", "/api/forecasts/current/")
-    }
-    print(json.dumps(results, indent=1))
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (make setup installs it)")
+    env = scratch_database(DATABASE)
+    env.update(
+        DEBUG="false",
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        CACHE_KEY_PREFIX=f"bench-api-{os.getpid()}",
+        LOG_LEVEL="WARNING",
+    )
+    session = _prepare(env)
+    base = f"http://127.0.0.1:{PORT}"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "callao", "worker", "-Q", "default",
+             "-c", "1", "--without-heartbeat", "--without-mingle", "--without-gossip",
+             "-l", "WARNING"],
+            cwd=ROOT, env=env, start_new_session=True,
+        ),
+        subprocess.Popen(_server_command(args), cwd=ROOT, env=env, start_new_session=True),
+    ]  # fmt: skip
+    try:
+        _wait_ready(f"{base}/healthz")
+        cookie = f"sessionid={session}"
+        url = f"{base}/api/forecasts/current/"
+        request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310 (loopback)
+        with urllib.request.urlopen(request, timeout=10) as reply:  # noqa: S310
+            zones = len(json.load(reply)["features"])
+        if not zones:
+            raise SystemExit("the officer sees no zones: the demo issued no forecast")
+        with tempfile.TemporaryDirectory() as folder:
+            script = Path(folder) / "report.lua"
+            script.write_text(WRK_REPORT)
+            results = {
+                path: _wrk(f"{base}{path}", cookie, args.connections, args.seconds, script)
+                for path in ("/healthz", "/api/forecasts/current/")
+            }
+        results["setup"] = {
+            "connections": args.connections,
+            "seconds": args.seconds,
+            "server": f"granian, {args.workers} workers x {args.threads} threads",
+            "officer_zones": zones,
+            "load_average_after": os.getloadavg()[0],
+        }
+        print(json.dumps(results, indent=1))
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+        subprocess.run(["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", DATABASE])
 
 
 if __name__ == "__main__":

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from celery.result import AsyncResult
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -31,8 +32,7 @@ from predictions.selectors import (
 )
 from predictions.services.shifts import ShiftWindow, shift_at_start, shift_current, shift_next
 from predictions.services.visits import patrol_visit_create
-
-CACHE_SECONDS = 60
+from predictions.zones_cache import zones_json_get, zones_json_set
 
 
 def window_from_param(value: str | None) -> ShiftWindow:
@@ -80,7 +80,7 @@ class CurrentForecastApi(APIView):
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         window = window_from_param(request.query_params.get("shift"))
         district = district_from_param(request.user, request.query_params.get("district"))
         forecast = forecast_for_window(window=window)
@@ -92,18 +92,28 @@ class CurrentForecastApi(APIView):
         }
         if forecast is None:
             return Response({"type": "FeatureCollection", "features": [], "forecast": None, **meta})
-        key = f"predictions:zones:{forecast.pk}:{meta['district']}:{request.LANGUAGE_CODE}"
-        body = cache.get(key)
+        cached = {
+            "window_start": window.start,
+            "district": meta["district"],
+            "language": request.LANGUAGE_CODE,
+        }
+        body = zones_json_get(**cached)
         if body is None:
-            body = zones_geojson(zones_for(forecast=forecast, user=request.user, district=district))
-            body["forecast"] = {
+            payload = zones_geojson(
+                zones_for(forecast=forecast, user=request.user, district=district)
+            )
+            payload["forecast"] = {
                 "id": forecast.pk,
                 "model": forecast.model_run.kind,
                 "issued_at": forecast.issued_at.isoformat(),
                 "synthetic": forecast.model_run.synthetic,
             }
-            cache.set(key, body, CACHE_SECONDS)
-        return Response({**body, **meta})
+            body = json.dumps(
+                {**payload, **meta}, ensure_ascii=False, separators=(",", ":")
+            ).encode()
+            zones_json_set(**cached, body=body)
+        # Rendered once per window, district and language; the fast path serves the same bytes.
+        return HttpResponse(body, content_type="application/json")
 
 
 class ModelRunSerializer(serializers.ModelSerializer[ModelRun]):

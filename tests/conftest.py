@@ -27,6 +27,19 @@ ALL_ROLES = [ANONYMOUS, *Role.values]
 
 
 @pytest.fixture(autouse=True)
+def _no_rendered_zones_from_earlier_tests() -> None:
+    """The zones' JSON is cached by shift window, which every test shares (the DB is rolled back)."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    stale = list(
+        client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*zones-json:*")
+    )
+    if stale:
+        client.delete(*stale)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 

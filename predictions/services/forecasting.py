@@ -28,6 +28,7 @@ from predictions.services.data import CRS, events_load, grid_load
 from predictions.services.explain import main_driver, zone_drivers
 from predictions.services.shifts import ShiftWindow, shift_next
 from predictions.services.zones import zones_plan
+from predictions.zones_cache import zones_json_forget
 
 
 class NoChampionError(RuntimeError):
@@ -123,6 +124,8 @@ def forecast_issue(
             )
             forecast.issue_seconds = time.perf_counter() - began
             forecast.save(update_fields=["issue_seconds"])
+            # The API's rendered zones for this window would otherwise show the old forecast.
+            transaction.on_commit(lambda: zones_json_forget(window_start=window.start))
     except IntegrityError:
         return Forecast.objects.get(model_run=champion, window_start=window.start)
     return forecast
