@@ -7,6 +7,9 @@ the same time, place and category) are skipped by the unique indexes (ON CONFLIC
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -80,6 +83,50 @@ ON CONFLICT DO NOTHING
 """
 
 
+# A bulk load (at least this many rows, and more than the table already holds) drops the
+# secondary indexes and foreign keys and rebuilds them afterwards: building an index over the
+# whole table once is several times cheaper than maintaining it row by row, and one validating
+# ALTER TABLE is cheaper than a deferred trigger per row and key at commit.
+BULK_MIN_ROWS = 100_000
+
+SECONDARY_INDEXES = """
+SELECT indexname, indexdef FROM pg_indexes
+ WHERE schemaname = current_schema() AND tablename = 'incidents_incident'
+   AND indexdef NOT LIKE 'CREATE UNIQUE INDEX%%'
+"""
+FOREIGN_KEYS = """
+SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+ WHERE conrelid = 'incidents_incident'::regclass AND contype = 'f'
+"""
+
+
+@contextmanager
+def _secondary_structures_rebuilt(cursor: Any) -> Iterator[None]:
+    """Drop the non-unique indexes and the foreign keys, yield, then rebuild them (validating).
+
+    Inside the import's transaction: a failure rolls the drops back with everything else. The
+    unique indexes stay, so duplicates are still skipped by ON CONFLICT. The table is locked
+    (readers wait) until the commit.
+    """
+    cursor.execute("LOCK TABLE incidents_incident IN ACCESS EXCLUSIVE MODE")
+    # Foreign keys cannot be dropped or added while this transaction still owes deferred checks
+    # (e.g. on the dataset row it saved): run those checks now.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute(SECONDARY_INDEXES)
+    indexes = cursor.fetchall()
+    cursor.execute(FOREIGN_KEYS)
+    keys = cursor.fetchall()
+    for name, _definition in keys:
+        cursor.execute(f'ALTER TABLE incidents_incident DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, definition in indexes:
+        cursor.execute(definition)
+    for name, definition in keys:
+        cursor.execute(f'ALTER TABLE incidents_incident ADD CONSTRAINT "{name}" {definition}')
+
+
 class StagingLoader:
     """Use inside ``transaction.atomic()``: the staging table lives until the commit."""
 
@@ -125,7 +172,20 @@ class StagingLoader:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("CREATE INDEX ON incident_staging USING gist (geom)")
             cursor.execute("ANALYZE incident_staging")
-            cursor.execute(INSERT_FROM_STAGING, {"source": source, "dataset_id": dataset_id})
-            inserted = int(cursor.rowcount)
+            with ExitStack() as stack:
+                if self._is_bulk(cursor):
+                    stack.enter_context(_secondary_structures_rebuilt(cursor))
+                cursor.execute(INSERT_FROM_STAGING, {"source": source, "dataset_id": dataset_id})
+                inserted = int(cursor.rowcount)
             cursor.execute("DROP TABLE incident_staging")
             return inserted
+
+    def _is_bulk(self, cursor: Any) -> bool:
+        if self.staged < BULK_MIN_ROWS:
+            return False
+        # Counting stops at the staged size: cheap even on a large table.
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM incidents_incident LIMIT %s) AS existing",
+            [self.staged],
+        )
+        return int(cursor.fetchone()[0]) < self.staged

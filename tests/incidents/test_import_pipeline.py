@@ -338,3 +338,59 @@ def test_a_column_mapping_override_and_another_city_region(tmp_path: Path) -> No
     assault = Incident.objects.get(category__code="lesiones")
     assert assault.occurred_at.isoformat() == "2014-03-02T13:00:00+00:00"  # 08:00 EST
     assert assault.district is None
+
+
+def _incident_structures() -> set[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'incidents_incident' "
+            "UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'incidents_incident'::regclass"
+        )
+        return set(cursor.fetchall())
+
+
+def test_a_bulk_load_rebuilds_every_index_and_key_and_still_skips_duplicates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from incidents.importing import loader
+
+    monkeypatch.setattr(loader, "BULK_MIN_ROWS", 2)  # a big file into an empty table
+    before = _incident_structures()
+    rows = canonical_rows(6)
+
+    dataset = import_file(
+        write(tmp_path / "bulk.csv", "\n".join([CANONICAL_HEADER, *rows, rows[1]]) + "\n")
+    )
+
+    assert (dataset.rows_imported, dataset.rows_duplicate) == (6, 1)
+    assert _incident_structures() == before
+    assert Incident.objects.filter(district__isnull=False).count() == 6
+    # Six rows already there: three more are not a bulk load, and duplicates still count.
+    again = import_file(
+        write(tmp_path / "more.csv", "\n".join([CANONICAL_HEADER, *canonical_rows(9)[6:], rows[0]]))
+    )
+    assert (again.rows_imported, again.rows_duplicate) == (3, 1)
+
+
+def test_a_bulk_load_that_fails_leaves_the_indexes_and_keys_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from incidents.importing import loader
+
+    monkeypatch.setattr(loader, "BULK_MIN_ROWS", 2)
+    monkeypatch.setattr(loader, "INSERT_FROM_STAGING", "SELECT 1 / 0")
+    before = _incident_structures()
+
+    from django.db import DataError
+
+    with pytest.raises(DataError):  # an internal error is logged, recorded and re-raised
+        import_file(
+            write(tmp_path / "doomed.csv", "\n".join([CANONICAL_HEADER, *canonical_rows(4)]))
+        )
+
+    assert Dataset.objects.get().status == DatasetStatus.FAILED
+    assert _incident_structures() == before
+    assert Incident.objects.count() == 0
