@@ -6,6 +6,11 @@ horizon, 150 m cells and 4 grid offsets.
 
     python bench/forecasting_simulated.py --out /tmp/fc-callao
 
+The same at the app's horizon, one 8-hour shift (06:00-14:00) forecast every day of 2024:
+
+    python bench/forecasting_simulated.py --first-origin 2024-01-01T06:00 --every 1 \
+        --horizon 0.3333333333 --models uniform,naive,kde,prospective,sepp --out /tmp/fc-shift
+
 The districts file defaults to ../shared/data/callao_districts.geojson beside the repository.
 """
 
@@ -33,6 +38,9 @@ def main() -> None:
     parser.add_argument("--models", default=ALL_MODELS)
     parser.add_argument("--offsets", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--first-origin", default="2024-01-01", help="local time")
+    parser.add_argument("--every", type=float, default=7.0, help="days between origins")
+    parser.add_argument("--horizon", type=float, default=7.0, help="window length in days")
     parser.add_argument("--out", default="/tmp/forecasting-bench/callao")
     args = parser.parse_args()
 
@@ -40,13 +48,15 @@ def main() -> None:
     region = Region.from_geojson(args.region)
     sim = simulate(region, "2023-01-01", 731, random_state=args.seed)
     tz = sim.events.tz
-    origins = make_origins(to_days("2024-01-01", tz), to_days("2024-12-23", tz), 7, tz=tz)
+    origins = make_origins(
+        to_days(args.first_origin, tz), to_days("2024-12-31", tz) - args.horizon, args.every, tz=tz
+    )
     result = backtest(
         sim.events,
         region,
         args.models.split(","),
         origins,
-        7.0,
+        args.horizon,
         cell=150.0,
         coverages=(0.01, 0.05, 0.10),
         offsets=args.offsets,

@@ -61,6 +61,39 @@ def test_a_small_backtest_scores_every_model(sim: Simulation, region: Region) ->
     assert np.isclose(hits, result.hits["sepp"][0, :, 1].sum() / result.incidents[0].sum())
     table = to_markdown(summary, result.coverages)
     assert "| sepp | 5% |" in table and "fit s / origin" in table
+    assert "Calibration" in table and "| model | east | west |" in table
+
+
+def test_calibration_and_district_equity_are_part_of_the_result(
+    sim: Simulation, region: Region
+) -> None:
+    start = to_days("2023-06-05", sim.events.tz)
+    result = backtest(
+        sim.events, region, ["uniform", "naive365"], make_origins(start, start + 21, 7.0), 7.0,
+        progress=None, oracle=sim,
+    )  # fmt: skip
+    summary = result.summary(n_boot=50)
+    # Every cell belongs to a district, so the districts share out every incident.
+    assert result.district_incidents.sum() == pytest.approx(result.incidents.sum())
+    # A flat forecast: the same mean forecast in every decile; its flagged cells, ties split
+    # evenly, fall in each district in proportion to the district's cells.
+    flat = summary["uniform"]["calibration"]
+    assert [row["decile"] for row in flat] == list(range(1, 11))
+    assert len({round(row["mean_forecast"], 12) for row in flat}) == 1
+    grid_districts = result.districts
+    assert grid_districts == ["east", "west"]
+    from forecasting.grid import Grid
+
+    names = Grid.from_region(region, 150.0).districts(region)
+    for row in summary["uniform"]["equity"]:
+        assert row["flagged_share"] == pytest.approx(np.mean(names == row["district"]))
+        incidents = result.district_incidents[..., grid_districts.index(row["district"])].sum()
+        assert row["incident_share"] == pytest.approx(incidents / result.incidents.sum())
+        assert row["ratio"] == pytest.approx(row["flagged_share"] / row["incident_share"])
+    # The truth is better calibrated at the top than a flat forecast, and knows where crime is.
+    oracle = summary["oracle"]["calibration"]
+    assert oracle[-1]["mean_observed"] > oracle[0]["mean_observed"]
+    assert oracle[-1]["mean_forecast"] > flat[-1]["mean_forecast"]
 
 
 def test_ensemble_weights_only_use_closed_windows(sim: Simulation, region: Region) -> None:

@@ -34,6 +34,9 @@ FloatArray = NDArray[np.float64]
 Progress = Callable[[str], None]
 
 
+CALIBRATION_BINS = 10
+
+
 def stderr_progress(message: str) -> None:
     """Default progress reporter: one line per step on standard error."""
     print(message, file=sys.stderr, flush=True)
@@ -61,6 +64,14 @@ class BacktestResult:
     auc20: dict[str, FloatArray] = field(default_factory=dict)
     fit_seconds: dict[str, FloatArray] = field(default_factory=dict)
     predict_seconds: dict[str, FloatArray] = field(default_factory=dict)
+    # [offset, origin, decile, (mean forecast, mean observed)]
+    calibration: dict[str, FloatArray] = field(default_factory=dict)
+    # Equity at ``equity_coverage``: district names, their incidents [offset, origin, district]
+    # and each model's expected flagged cells there [offset, origin, district].
+    districts: list[str] = field(default_factory=list)
+    equity_coverage: float = 0.05
+    district_incidents: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+    flagged_cells: dict[str, FloatArray] = field(default_factory=dict)
 
     def summary(self, n_boot: int = 2000, random_state: int = 0) -> dict[str, Any]:
         """Point estimates with 95 % bootstrap intervals for every model and coverage."""
@@ -92,8 +103,37 @@ class BacktestResult:
                 "coverage_auc_20": float(np.nanmean(self.auc20[name])),
                 "fit_seconds_per_origin": float(self.fit_seconds[name].mean()),
                 "predict_seconds_per_origin": float(self.predict_seconds[name].mean()),
+                "calibration": self._calibration(name),
+                "equity": self._equity(name, k[:, self.coverages.index(self.equity_coverage)]),
             }
         return out
+
+    def _calibration(self, name: str) -> list[dict[str, float]]:
+        """Mean forecast and mean observed count per decile of cells, averaged over windows."""
+        table = np.nanmean(self.calibration[name], axis=(0, 1))
+        return [
+            {"decile": d + 1, "mean_forecast": float(f), "mean_observed": float(o)}
+            for d, (f, o) in enumerate(table)
+        ]
+
+    def _equity(self, name: str, k: NDArray[np.int64]) -> list[dict[str, Any]]:
+        """Per district: share of flagged cells vs share of incidents, pooled over windows."""
+        if not self.districts:
+            return []
+        flagged_share = (self.flagged_cells[name] / k[:, None, None]).mean(axis=(0, 1))
+        incidents = self.district_incidents.sum(axis=(0, 1))
+        incident_share = incidents / incidents.sum() if incidents.sum() > 0 else incidents * np.nan
+        return [
+            {
+                "district": district,
+                "flagged_share": float(flagged),
+                "incident_share": float(share),
+                "ratio": float(flagged / share) if share > 0 else None,
+            }
+            for district, flagged, share in zip(
+                self.districts, flagged_share, incident_share, strict=True
+            )
+        ]
 
     def _pooled(self, h: FloatArray, sel: Any, area: FloatArray) -> dict[str, FloatArray]:
         """Pooled hit rate, PAI and PEI* over the origins ``sel``, averaged over offsets.
@@ -240,20 +280,30 @@ def backtest(
         np.zeros(shape),
         np.zeros(cshape),
     )
+    score_at = int(np.argmin(np.abs(np.asarray(coverages) - 0.05)))
+    result.districts = sorted(region.districts)
+    result.equity_coverage = float(coverages[score_at])
+    result.district_incidents = np.zeros((*shape, len(result.districts)))
     for name in rows:
         result.hits[name] = np.zeros(cshape)
         for table in ("log_likelihood", "brier", "auc20", "fit_seconds", "predict_seconds"):
             getattr(result, table)[name] = np.zeros(shape)
-    score_at = int(np.argmin(np.abs(np.asarray(coverages) - 0.05)))
+        result.calibration[name] = np.full((*shape, CALIBRATION_BINS, 2), np.nan)
+        result.flagged_cells[name] = np.zeros((*shape, len(result.districts)))
     for f, offset in enumerate(grid_offsets):
         grid = Grid.from_region(region, cell, offset)
         result.n_cells[f] = grid.n_cells
         ks = [metrics.n_flagged(grid.n_cells, c) for c in coverages]
         cells = grid.locate(events.x, events.y)
+        cell_district = grid.districts(region) if result.districts else None
+        members_of = [
+            (cell_district == d).astype(np.float64) for d in result.districts
+        ]  # one 0/1 mask per district
         for o, origin in enumerate(origins):
             window = (events.t >= origin) & (events.t < origin + horizon)
             actual = grid.counts(cells[window])
             result.incidents[f, o] = actual.sum()
+            result.district_incidents[f, o] = [float(actual @ m) for m in members_of]
             result.best[f, o] = [metrics.best_hits(actual, k) for k in ks]
             predictions: dict[str, FloatArray] = {}
             for name in rows:
@@ -284,6 +334,13 @@ def backtest(
                 result.auc20[name][f, o] = (
                     metrics.coverage_auc(pred, actual) if actual.sum() > 0 else np.nan
                 )
+                deciles = metrics.calibration_by_decile(pred, actual, bins=CALIBRATION_BINS)
+                result.calibration[name][f, o, deciles["decile"].to_numpy() - 1] = deciles[
+                    ["mean_forecast", "mean_observed"]
+                ].to_numpy()
+                result.flagged_cells[name][f, o] = [
+                    metrics.hits(pred, m, ks[score_at]) for m in members_of
+                ]
             if progress is not None:
                 done = f * len(origins) + o + 1
                 progress(
@@ -315,7 +372,8 @@ def _ensemble_weights(
 
 
 def to_markdown(summary: dict[str, Any], coverages: Sequence[float]) -> str:
-    """Render :meth:`BacktestResult.summary` as two Markdown tables."""
+    """Render :meth:`BacktestResult.summary` as Markdown tables (accuracy, fit, calibration,
+    and equity when the region has districts)."""
 
     def ci(d: dict[str, float], digits: int) -> str:
         return f"{d['estimate']:.{digits}f} [{d['low']:.{digits}f}, {d['high']:.{digits}f}]"
@@ -343,4 +401,33 @@ def to_markdown(summary: dict[str, Any], coverages: Sequence[float]) -> str:
             f"{s['coverage_auc_20']:.3f} | {s['fit_seconds_per_origin']:.3f} | "
             f"{s['predict_seconds_per_origin']:.4f} |"
         )
+    lines += [
+        "",
+        "Calibration: observed ÷ forecast incidents per cell, by decile of forecast "
+        "(1 = lowest; 1.00 = calibrated).",
+        "",
+        "| model | " + " | ".join(f"d{d}" for d in range(1, CALIBRATION_BINS + 1)) + " |",
+        "|---|" + "---|" * CALIBRATION_BINS,
+    ]
+    for name, s in summary.items():
+        ratios = [
+            f"{row['mean_observed'] / row['mean_forecast']:.2f}"
+            if row["mean_forecast"] > 0
+            else "—"
+            for row in s["calibration"]
+        ]
+        lines.append(f"| {name} | " + " | ".join(ratios) + " |")
+    districts = [row["district"] for row in next(iter(summary.values()))["equity"]]
+    if districts:
+        lines += [
+            "",
+            "Equity at the middle coverage: share of flagged cells ÷ share of incidents per "
+            "district (1.00 = flagged in proportion to incidents).",
+            "",
+            "| model | " + " | ".join(districts) + " |",
+            "|---|" + "---|" * len(districts),
+        ]
+        for name, s in summary.items():
+            ratios = ["—" if row["ratio"] is None else f"{row['ratio']:.2f}" for row in s["equity"]]
+            lines.append(f"| {name} | " + " | ".join(ratios) + " |")
     return "\n".join(lines) + "\n"
