@@ -295,10 +295,9 @@ def backtest(
         result.n_cells[f] = grid.n_cells
         ks = [metrics.n_flagged(grid.n_cells, c) for c in coverages]
         cells = grid.locate(events.x, events.y)
-        cell_district = grid.districts(region) if result.districts else None
-        members_of = [
-            (cell_district == d).astype(np.float64) for d in result.districts
-        ]  # one 0/1 mask per district
+        # One 0/1 mask of cells per district (none when the region has no named districts).
+        cell_district = grid.districts(region) if result.districts else np.array([], dtype=object)
+        members_of = [np.asarray(cell_district == d, dtype=np.float64) for d in result.districts]
         for o, origin in enumerate(origins):
             window = (events.t >= origin) & (events.t < origin + horizon)
             actual = grid.counts(cells[window])
