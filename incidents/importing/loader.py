@@ -91,7 +91,7 @@ BULK_MIN_ROWS = 100_000
 SECONDARY_INDEXES = """
 SELECT indexname, indexdef FROM pg_indexes
  WHERE schemaname = current_schema() AND tablename = 'incidents_incident'
-   AND indexdef NOT LIKE 'CREATE UNIQUE INDEX%%'
+   AND indexdef NOT LIKE 'CREATE UNIQUE INDEX%'
 """
 FOREIGN_KEYS = """
 SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint

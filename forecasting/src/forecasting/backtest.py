@@ -37,6 +37,11 @@ Progress = Callable[[str], None]
 CALIBRATION_BINS = 10
 
 
+def middle_coverage(coverages: Sequence[float]) -> int:
+    """Index of the coverage closest to 5 %: ensemble weights and equity are scored there."""
+    return int(np.argmin(np.abs(np.asarray(coverages) - 0.05)))
+
+
 def stderr_progress(message: str) -> None:
     """Default progress reporter: one line per step on standard error."""
     print(message, file=sys.stderr, flush=True)
@@ -66,10 +71,9 @@ class BacktestResult:
     predict_seconds: dict[str, FloatArray] = field(default_factory=dict)
     # [offset, origin, decile, (mean forecast, mean observed)]
     calibration: dict[str, FloatArray] = field(default_factory=dict)
-    # Equity at ``equity_coverage``: district names, their incidents [offset, origin, district]
+    # Equity at the middle coverage: district names, their incidents [offset, origin, district]
     # and each model's expected flagged cells there [offset, origin, district].
     districts: list[str] = field(default_factory=list)
-    equity_coverage: float = 0.05
     district_incidents: FloatArray = field(default_factory=lambda: np.zeros((0, 0, 0)))
     flagged_cells: dict[str, FloatArray] = field(default_factory=dict)
 
@@ -104,7 +108,7 @@ class BacktestResult:
                 "fit_seconds_per_origin": float(self.fit_seconds[name].mean()),
                 "predict_seconds_per_origin": float(self.predict_seconds[name].mean()),
                 "calibration": self._calibration(name),
-                "equity": self._equity(name, k[:, self.coverages.index(self.equity_coverage)]),
+                "equity": self._equity(name, k[:, middle_coverage(self.coverages)]),
             }
         return out
 
@@ -280,9 +284,8 @@ def backtest(
         np.zeros(shape),
         np.zeros(cshape),
     )
-    score_at = int(np.argmin(np.abs(np.asarray(coverages) - 0.05)))
+    score_at = middle_coverage(coverages)
     result.districts = sorted(region.districts)
-    result.equity_coverage = float(coverages[score_at])
     result.district_incidents = np.zeros((*shape, len(result.districts)))
     for name in rows:
         result.hits[name] = np.zeros(cshape)
