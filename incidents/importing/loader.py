@@ -1,182 +1,296 @@
-"""Set-based loading: COPY validated rows into a temporary table, then one INSERT … SELECT.
+"""Loading validated rows into ``incidents_incident`` with COPY.
 
-Districts are assigned in SQL by point-in-polygon; duplicates (same source and external id, or
-the same time, place and category) are skipped by the unique indexes (ON CONFLICT DO NOTHING).
+Districts, fingerprints and geometries are computed in Python (``prepare``); duplicates (same
+source and external id, or the same time, place and category as an earlier row of the file or
+a row already stored) are found here too, so the remaining rows go to the table with a plain
+COPY: no staging table and no row-by-row ``INSERT … ON CONFLICT``. The first row of the file
+wins; later copies count as duplicates.
+
+The loader locks the incident table against other writers (readers go on) until the import
+commits, so concurrent imports cannot race on the duplicate checks; they wait for each other.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+import time
+from contextlib import ExitStack
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from django.db import connection
+from django.utils import timezone
+from psycopg import Copy
+from psycopg.copy import QueuedLibpqWriter
 
-STAGING_COLUMNS = (
-    "row_number",
+from incidents.importing.keyset import DigestSet
+from incidents.importing.prepare import (
+    DistrictLocator,
+    fingerprints,
+    hex_strings,
+    md5,
+    points_hex_ewkb,
+)
+
+# A bulk load (at least this many rows, and more than the table already holds) drops every
+# index but the primary key, and the foreign keys, and rebuilds them at the end: building an
+# index over the whole table once is several times cheaper than maintaining it row by row, and
+# one validating ALTER TABLE is cheaper than a deferred trigger per row and key at commit.
+BULK_MIN_ROWS = 100_000
+
+COPY_COLUMNS = (
+    "source",
     "external_id",
     "occurred_at",
     "reported_at",
-    "lon",
-    "lat",
+    "location",
+    "district_id",
     "category_id",
     "origin",
     "narrative",
     "severity",
+    "dataset_id",
+    "fingerprint",
+    "created_at",
 )
+COPY_SQL = f"COPY incidents_incident ({', '.join(COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
 
-CREATE_STAGING = """
-CREATE TEMPORARY TABLE incident_staging (
-    row_number bigint NOT NULL,
-    external_id text,
-    occurred_at timestamptz NOT NULL,
-    reported_at timestamptz,
-    lon double precision NOT NULL,
-    lat double precision NOT NULL,
-    -- Built by the server from the validated coordinates: cheaper than sending it as EWKB text.
-    geom geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED,
-    category_id bigint NOT NULL,
-    origin text NOT NULL,
-    narrative text,
-    severity smallint
-) ON COMMIT DROP
+DROPPABLE_INDEXES = """
+SELECT i.indexname, i.indexdef FROM pg_indexes i
+ WHERE i.schemaname = current_schema() AND i.tablename = 'incidents_incident'
+   AND i.indexname NOT IN (SELECT conname FROM pg_constraint
+                            WHERE conrelid = 'incidents_incident'::regclass)
 """
-
-# Districts are found with the district pieces as the outer loop and an index on the staged
-# points as the inner one: PostGIS then reuses each piece's prepared geometry for many points.
-INSERT_FROM_STAGING = """
-WITH located AS MATERIALIZED (
-    SELECT s.row_number, min(part.district_id) AS district_id
-      FROM incidents_districtpart part
-      JOIN incident_staging s ON ST_Intersects(part.geometry, s.geom)
-     GROUP BY s.row_number
-)
-INSERT INTO incidents_incident (
-    source, external_id, occurred_at, reported_at, location, district_id, category_id,
-    origin, narrative, severity, dataset_id, fingerprint, created_at
-)
-SELECT %(source)s,
-       COALESCE(s.external_id, ''),
-       s.occurred_at,
-       s.reported_at,
-       s.geom,
-       located.district_id,
-       s.category_id,
-       s.origin,
-       COALESCE(s.narrative, ''),
-       s.severity,
-       %(dataset_id)s,
-       md5(to_char(s.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || '|'
-           || round(s.lon::numeric, 6)::text || '|' || round(s.lat::numeric, 6)::text || '|'
-           || s.category_id::text)::uuid,
-       now()
-  FROM incident_staging s
-  LEFT JOIN located USING (row_number)
- -- Time order keeps the time indexes' inserts local; ties keep the file's order.
- ORDER BY s.occurred_at, s.row_number
-ON CONFLICT DO NOTHING
-"""
-
-
-# A bulk load (at least this many rows, and more than the table already holds) drops the
-# secondary indexes and foreign keys and rebuilds them afterwards: building an index over the
-# whole table once is several times cheaper than maintaining it row by row, and one validating
-# ALTER TABLE is cheaper than a deferred trigger per row and key at commit.
-BULK_MIN_ROWS = 100_000
-
-SECONDARY_INDEXES = """
-SELECT indexname, indexdef FROM pg_indexes
- WHERE schemaname = current_schema() AND tablename = 'incidents_incident'
-   AND indexdef NOT LIKE 'CREATE UNIQUE INDEX%'
-"""
-FOREIGN_KEYS = """
+DROPPABLE_CONSTRAINTS = """
 SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
- WHERE conrelid = 'incidents_incident'::regclass AND contype = 'f'
+ WHERE conrelid = 'incidents_incident'::regclass AND contype IN ('f', 'u')
+ ORDER BY contype DESC
 """
 
 
-@contextmanager
-def _secondary_structures_rebuilt(cursor: Any) -> Iterator[None]:
-    """Drop the non-unique indexes and the foreign keys, yield, then rebuild them (validating).
-
-    Inside the import's transaction: a failure rolls the drops back with everything else. The
-    unique indexes stay, so duplicates are still skipped by ON CONFLICT. The table is locked
-    (readers wait) until the commit.
+class IncidentLoader:
+    """Use as a context manager inside ``transaction.atomic()``: ``load`` each chunk, then
+    ``finish`` once. A bulk load keeps one COPY open for the whole file, fed by a writer
+    thread, so PostgreSQL stores one chunk while Python prepares the next.
     """
-    cursor.execute("LOCK TABLE incidents_incident IN ACCESS EXCLUSIVE MODE")
-    # Foreign keys cannot be dropped or added while this transaction still owes deferred checks
-    # (e.g. on the dataset row it saved): run those checks now.
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute(SECONDARY_INDEXES)
-    indexes = cursor.fetchall()
-    cursor.execute(FOREIGN_KEYS)
-    keys = cursor.fetchall()
-    for name, _definition in keys:
-        cursor.execute(f'ALTER TABLE incidents_incident DROP CONSTRAINT "{name}"')
-    for name, _definition in indexes:
-        cursor.execute(f'DROP INDEX "{name}"')
-    yield
-    for _name, definition in indexes:
-        cursor.execute(definition)
-    for name, definition in keys:
-        cursor.execute(f'ALTER TABLE incidents_incident ADD CONSTRAINT "{name}" {definition}')
 
-
-class StagingLoader:
-    """Use inside ``transaction.atomic()``: the staging table lives until the commit."""
-
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        source: str,
+        dataset_id: int | None,
+        expected_rows: int | None,
+        districts: DistrictLocator | None = None,
+    ) -> None:
+        self.source = source
+        self.dataset_id = dataset_id
         self.staged = 0
+        self.inserted = 0
+        self.timings = {"prepare": 0.0, "copy": 0.0, "rebuild": 0.0}
+        self._districts = districts or DistrictLocator.from_database()
+        self._created_at = timezone.now().isoformat()
+        # Keys of the rows loaded so far (and, in a bulk load, of the rows already stored).
+        self._seen_ids = DigestSet()  # md5 of the external id
+        self._seen_fingerprints = DigestSet()
+        self._rebuild: list[str] = []
+        self._open = ExitStack()
+        self._bulk_copy: Copy | None = None
         with connection.cursor() as cursor:
-            # The default 8 MB of temp buffers sends a million staged rows to disk page by page;
-            # it only takes effect before the session's first temporary table.
-            cursor.execute("SET temp_buffers = '512MB'")
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            # A savepoint (an import inside a larger transaction) may still hold the last one.
-            cursor.execute("DROP TABLE IF EXISTS pg_temp.incident_staging")
-            cursor.execute(CREATE_STAGING)
+            cursor.execute("LOCK TABLE incidents_incident IN SHARE ROW EXCLUSIVE MODE")
+            self.bulk = self._is_bulk(cursor, expected_rows)
+            if self.bulk:
+                self._remember_stored_keys(cursor)
+                self._drop_secondary_structures(cursor)
+        if self.bulk:
+            raw = self._open.enter_context(connection.cursor()).cursor
+            self._bulk_copy = self._open.enter_context(
+                raw.copy(COPY_SQL, writer=QueuedLibpqWriter(raw))
+            )
 
-    def stage(self, valid: pd.DataFrame) -> None:
+    def __enter__(self) -> IncidentLoader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        # On an error this ends the COPY with a failure; the transaction then rolls back.
+        self._open.__exit__(*exc_info)  # type: ignore[arg-type]
+
+    # --- per chunk ---------------------------------------------------------------------------
+
+    def load(self, valid: pd.DataFrame) -> None:
+        """Prepare, deduplicate and COPY one chunk of validated rows."""
         if valid.empty:
             return
+        tick = time.perf_counter()
+        lon = valid["lon"].to_numpy(dtype=np.float64)
+        lat = valid["lat"].to_numpy(dtype=np.float64)
+        category = valid["category_id"].to_numpy(dtype=np.int64)
+        prints = fingerprints(valid["occurred_at"], lon, lat, category)
+        external_ids = valid["external_id"].tolist()
+        keep = self._first_occurrences(external_ids, prints)
+        rows = np.flatnonzero(keep)
+        table = self._table(valid, rows, lon, lat, category, prints)
         buffer = io.BytesIO()
-        table = pa.Table.from_pandas(valid.loc[:, list(STAGING_COLUMNS)], preserve_index=False)
         pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(include_header=False))
-        columns = ", ".join(STAGING_COLUMNS)
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(
-                f"COPY incident_staging ({columns}) FROM STDIN WITH (FORMAT csv)"
-            ) as copy:
-                copy.write(buffer.getvalue())
+        self.timings["prepare"] += time.perf_counter() - tick
+        tick = time.perf_counter()
+        data = buffer.getvalue()
+        if self._bulk_copy is not None:
+            self._bulk_copy.write(data)  # queued: returns at once unless the queue is full
+        else:
+            with connection.cursor() as cursor, cursor.cursor.copy(COPY_SQL) as copy:
+                copy.write(data)
+        self.timings["copy"] += time.perf_counter() - tick
         self.staged += len(valid)
+        self.inserted += len(rows)
 
-    def insert(self, *, source: str, dataset_id: int | None) -> int:
-        """Move staged rows into incidents; returns how many were new."""
+    def _table(
+        self,
+        valid: pd.DataFrame,
+        rows: np.ndarray,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        category: np.ndarray,
+        prints: list[bytes],
+    ) -> pa.Table:
+        count = len(rows)
+        lon, lat = lon[rows], lat[rows]
+        return pa.table(
+            {
+                "source": pa.repeat(self.source, count),
+                "external_id": pa.array(valid["external_id"].to_numpy(dtype=object)[rows]),
+                "occurred_at": _timestamp_text(valid["occurred_at"].iloc[rows]),
+                "reported_at": _timestamp_text(valid["reported_at"].iloc[rows]),
+                "location": points_hex_ewkb(lon, lat),
+                "district_id": pa.array(self._districts.locate(lon, lat)),
+                "category_id": pa.array(category[rows]),
+                "origin": pa.array(valid["origin"].to_numpy(dtype=object)[rows]),
+                "narrative": pa.array(valid["narrative"].to_numpy(dtype=object)[rows]),
+                "severity": pa.array(valid["severity"].iloc[rows].reset_index(drop=True)),
+                "dataset_id": pa.array([self.dataset_id] * count, type=pa.int64()),
+                "fingerprint": hex_strings(b"".join([prints[row] for row in rows]), width=16),
+                "created_at": pa.repeat(self._created_at, count),
+            }
+        )
+
+    def _first_occurrences(self, external_ids: list[str], prints: list[bytes]) -> np.ndarray:
+        """Which rows are new: not stored already, and no earlier row shares a key."""
+        named = np.array([bool(external_id) for external_id in external_ids], dtype=bool)
+        id_keys = [md5(external_id.encode()).digest() for external_id in external_ids]
+        taken_id = named & self._seen_ids.contains(id_keys)
+        taken_print = self._seen_fingerprints.contains(prints)
+        if not self.bulk:
+            stored_ids, stored_prints = self._stored_keys(external_ids, prints)
+            taken_id |= np.array([external_id in stored_ids for external_id in external_ids])
+            taken_print |= np.array([key in stored_prints for key in prints])
+        suspect = (
+            taken_id
+            | taken_print
+            | (named & pd.Series(id_keys, dtype=object).duplicated(keep=False).to_numpy())
+            | pd.Series(prints, dtype=object).duplicated(keep=False).to_numpy()
+        )
+        keep = ~suspect
+        # Rows with no shared key are new; the rest are decided in file order, one at a time,
+        # because a row skipped as a duplicate must not claim its other key.
+        kept_ids: set[bytes] = set()
+        kept_prints: set[bytes] = set()
+        for position in np.flatnonzero(suspect & ~taken_id & ~taken_print):
+            id_key, key = id_keys[position], prints[position]
+            if key in kept_prints or (named[position] and id_key in kept_ids):
+                continue
+            keep[position] = True
+            kept_prints.add(key)
+            kept_ids.add(id_key)
+        kept = np.flatnonzero(keep)
+        self._seen_fingerprints.add([prints[position] for position in kept])
+        self._seen_ids.add([id_keys[position] for position in kept[named[kept]]])
+        return keep
+
+    def _stored_keys(
+        self, external_ids: list[str], prints: list[bytes]
+    ) -> tuple[set[str], set[bytes]]:
+        """The keys of this chunk that the table already holds (index lookups)."""
         with connection.cursor() as cursor:
-            # JIT compilation costs more than it saves on this one-off statement.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("CREATE INDEX ON incident_staging USING gist (geom)")
-            cursor.execute("ANALYZE incident_staging")
-            with ExitStack() as stack:
-                if self._is_bulk(cursor):
-                    stack.enter_context(_secondary_structures_rebuilt(cursor))
-                cursor.execute(INSERT_FROM_STAGING, {"source": source, "dataset_id": dataset_id})
-                inserted = int(cursor.rowcount)
-            cursor.execute("DROP TABLE incident_staging")
-            return inserted
+            cursor.execute(
+                "SELECT external_id FROM incidents_incident "
+                "WHERE source = %s AND external_id <> '' AND external_id = ANY(%s)",
+                [self.source, [external_id for external_id in external_ids if external_id]],
+            )
+            stored_ids = {row[0] for row in cursor.fetchall()}
+            cursor.execute(
+                "SELECT uuid_send(fingerprint) FROM incidents_incident "
+                "WHERE fingerprint = ANY(%s::uuid[])",
+                [hex_strings(b"".join(prints), width=16).to_pylist()],
+            )
+            return stored_ids, {bytes(row[0]) for row in cursor.fetchall()}
 
-    def _is_bulk(self, cursor: Any) -> bool:
-        if self.staged < BULK_MIN_ROWS:
+    # --- whole load --------------------------------------------------------------------------
+
+    def finish(self) -> int:
+        """Rebuild what a bulk load dropped; returns how many rows were inserted."""
+        tick = time.perf_counter()
+        self._open.close()  # the bulk COPY ends when its queue has been written
+        self.timings["copy"] += time.perf_counter() - tick
+        tick = time.perf_counter()
+        with connection.cursor() as cursor:
+            for statement in self._rebuild:
+                cursor.execute(statement)
+        self.timings["rebuild"] = time.perf_counter() - tick
+        return self.inserted
+
+    def _is_bulk(self, cursor: Any, expected_rows: int | None) -> bool:
+        if expected_rows is None or expected_rows < BULK_MIN_ROWS:
             return False
-        # Counting stops at the staged size: cheap even on a large table.
+        # Counting stops at the expected size: cheap even on a large table.
         cursor.execute(
             "SELECT count(*) FROM (SELECT 1 FROM incidents_incident LIMIT %s) AS existing",
-            [self.staged],
+            [expected_rows],
         )
-        return int(cursor.fetchone()[0]) < self.staged
+        return int(cursor.fetchone()[0]) < expected_rows
+
+    def _remember_stored_keys(self, cursor: Any) -> None:
+        # The table holds fewer rows than the file: all its keys fit in memory.
+        cursor.execute(
+            "SELECT decode(md5(external_id), 'hex') FROM incidents_incident "
+            "WHERE source = %s AND external_id <> ''",
+            [self.source],
+        )
+        self._seen_ids.add([bytes(row[0]) for row in cursor.fetchall()])
+        cursor.execute("SELECT uuid_send(fingerprint) FROM incidents_incident")
+        self._seen_fingerprints.add([bytes(row[0]) for row in cursor.fetchall()])
+
+    def _drop_secondary_structures(self, cursor: Any) -> None:
+        """Drop every index but the primary key, and the unique and foreign keys.
+
+        Inside the import's transaction: a failure rolls the drops back with everything else.
+        Rebuilding the unique constraints re-checks that no duplicate got through. The table
+        is locked (readers wait) until the commit.
+        """
+        cursor.execute("LOCK TABLE incidents_incident IN ACCESS EXCLUSIVE MODE")
+        # Foreign keys cannot be dropped or added while this transaction still owes deferred
+        # checks (e.g. on the dataset row it saved): run those checks now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(DROPPABLE_INDEXES)
+        indexes = cursor.fetchall()
+        cursor.execute(DROPPABLE_CONSTRAINTS)
+        constraints = cursor.fetchall()
+        for name, _definition in constraints:
+            cursor.execute(f'ALTER TABLE incidents_incident DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        self._rebuild = [definition for _name, definition in indexes] + [
+            f'ALTER TABLE incidents_incident ADD CONSTRAINT "{name}" {definition}'
+            for name, definition in reversed(constraints)
+        ]
+
+
+def _timestamp_text(values: pd.Series) -> pa.Array:
+    """UTC timestamps as text with an explicit offset (the session time zone does not matter)."""
+    naive = values.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[us]")
+    text = pa.array(naive, from_pandas=True).cast(pa.string())
+    return pc.binary_join_element_wise(text, "+00", "")

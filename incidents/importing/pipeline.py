@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +15,11 @@ import pyarrow as pa
 from django.db import transaction
 from django.utils import timezone
 
+from incidents.importing.arrow_csv import NeedsRowReader, arrow_frames
 from incidents.importing.columns import ColumnMapping, resolve_mapping
 from incidents.importing.errors import ImportFileError
-from incidents.importing.loader import StagingLoader
-from incidents.importing.readers import open_table
+from incidents.importing.loader import IncidentLoader
+from incidents.importing.readers import TabularSource, open_table
 from incidents.importing.region import Region
 from incidents.importing.report import RejectionReport
 from incidents.importing.validation import ValidationContext, frame_from_rows, validate_chunk
@@ -25,6 +27,8 @@ from incidents.importing.validation import ValidationContext, frame_from_rows, v
 # Arrow's default allocator (jemalloc) keeps freed chunk buffers: a million-row import peaked at
 # 946 MB with it and at 371 MB with the system allocator, at the same speed (bench/ingest.py).
 pa.set_memory_pool(pa.system_memory_pool())
+
+logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int | None], None]
 CHUNK_ROWS = 50_000
@@ -51,6 +55,7 @@ class ImportOutcome:
     rejection_summary: dict[str, dict[str, object]] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)
     file_format: str = ""
+    reader: str = ""  # "arrow" or "rows"
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -70,45 +75,79 @@ def run_import(
     """Import ``path`` all or nothing. Raises ImportFileError (and rolls back) on failure.
 
     ``outcome`` is filled as the import goes, so a caller still has the counts after a failure.
+    A CSV that Arrow may read goes through Arrow; if Arrow meets a row it cannot place, the
+    attempt is rolled back and the file is read again row by row.
     """
     outcome = outcome or ImportOutcome()
+    try:
+        return _import(path, options, dataset_id, report_path, progress, outcome, arrow=True)
+    except NeedsRowReader as exc:
+        logger.info("reading %s row by row: %s", path.name, exc)
+        vars(outcome).update(vars(ImportOutcome()))
+        return _import(path, options, dataset_id, report_path, progress, outcome, arrow=False)
+
+
+def _import(
+    path: Path,
+    options: ImportOptions,
+    dataset_id: int | None,
+    report_path: Path,
+    progress: ProgressCallback | None,
+    outcome: ImportOutcome,
+    *,
+    arrow: bool,
+) -> ImportOutcome:
     started = time.perf_counter()
-    timing = {"read_validate": 0.0, "stage": 0.0, "insert": 0.0}
+    timing = {"read_validate": 0.0}
     with ExitStack() as stack:
         table = open_table(path, stack)
         mapping = resolve_mapping(table.headers, options.column_overrides)
         outcome.mapping = mapping.as_names()
         outcome.file_format = table.format
+        outcome.reader = "arrow" if arrow and table.arrow_readable else "rows"
         context = _context(mapping, options)
         report = RejectionReport(report_path)
         stack.callback(report.close)
-        with transaction.atomic():
-            loader = StagingLoader()
-            rows = iter(table.rows)
+        frames = (
+            arrow_frames(
+                path, delimiter=table.delimiter, header_width=len(table.headers), mapping=mapping
+            )
+            if outcome.reader == "arrow"
+            else _row_frames(table, mapping, options.chunk_rows or CHUNK_ROWS)
+        )
+        with (
+            transaction.atomic(),
+            IncidentLoader(
+                source=options.source, dataset_id=dataset_id, expected_rows=table.total_hint
+            ) as loader,
+        ):
             while True:
                 tick = time.perf_counter()
-                chunk = list(itertools.islice(rows, options.chunk_rows or CHUNK_ROWS))
-                if not chunk:
+                frame = next(frames, None)
+                if frame is None:
                     break
-                result = validate_chunk(frame_from_rows(chunk, mapping), context)
+                result = validate_chunk(frame, context)
                 report.add(result.rejected)
                 timing["read_validate"] += time.perf_counter() - tick
-                tick = time.perf_counter()
-                loader.stage(result.valid)
-                timing["stage"] += time.perf_counter() - tick
-                outcome.rows_read += len(chunk)
+                loader.load(result.valid)
+                outcome.rows_read += len(frame)
                 outcome.rows_rejected = report.rows
                 outcome.rejection_summary = report.summary()
                 if progress is not None:
                     progress(outcome.rows_read, table.total_hint)
             _check_rejections(outcome, options)
-            tick = time.perf_counter()
-            outcome.rows_imported = loader.insert(source=options.source, dataset_id=dataset_id)
-            timing["insert"] = time.perf_counter() - tick
+            outcome.rows_imported = loader.finish()
             outcome.rows_duplicate = loader.staged - outcome.rows_imported
+            timing.update(loader.timings)
     timing["total"] = time.perf_counter() - started
     outcome.timings = {name: round(seconds, 3) for name, seconds in timing.items()}
     return outcome
+
+
+def _row_frames(table: TabularSource, mapping: ColumnMapping, size: int) -> Iterator[pd.DataFrame]:
+    rows = iter(table.rows)
+    while chunk := list(itertools.islice(rows, size)):
+        yield frame_from_rows(chunk, mapping)
 
 
 def _context(mapping: ColumnMapping, options: ImportOptions) -> ValidationContext:

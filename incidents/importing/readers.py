@@ -36,6 +36,8 @@ class TabularSource:
     total_hint: int | None
     encoding: str = ""
     delimiter: str = ""
+    # Record numbers are line numbers (no blank lines, clean UTF-8): Arrow may read it.
+    arrow_readable: bool = False
 
 
 def open_table(path: Path, stack: ExitStack) -> TabularSource:
@@ -99,12 +101,22 @@ def _sniff_delimiter(sample: str) -> str:
         return best if counts[best] else ","
 
 
-def _count_lines(path: Path) -> int:
+BLANK_LINES = (b"\n\n", b"\n\r\n", b"\r\r")
+
+
+def _scan_lines(path: Path) -> tuple[int, bool]:
+    """Line count, and whether a blank line comes before the end of the data."""
     lines = 0
+    blank_line = False
+    tail = b""
     with path.open("rb") as stream:
         while block := stream.read(BLOCK):
             lines += block.count(b"\n")
-    return lines
+            # Blank lines at the very end of the file do not shift any row's number.
+            text = (tail + block).rstrip(b"\r\n") if len(block) < BLOCK else tail + block
+            blank_line = blank_line or any(pattern in text for pattern in BLANK_LINES)
+            tail = block[-2:]
+    return lines, blank_line
 
 
 def _open_csv(path: Path, head: bytes, stack: ExitStack) -> TabularSource:
@@ -128,13 +140,17 @@ def _open_csv(path: Path, head: bytes, stack: ExitStack) -> TabularSource:
         ) from exc
     if headers:
         headers[0] = headers[0].lstrip("\ufeff")
+    lines, blank_line = _scan_lines(path)
     return TabularSource(
         format="csv",
         headers=headers,
         rows=_csv_rows(reader),
-        total_hint=max(_count_lines(path) - 1, 0),
+        total_hint=max(lines - 1, 0),
         encoding=encoding,
         delimiter=delimiter,
+        arrow_readable=(
+            encoding == "utf-8-sig" and not blank_line and '"' not in sample.split("\n", 1)[0]
+        ),
     )
 
 

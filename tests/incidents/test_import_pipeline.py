@@ -378,19 +378,49 @@ def test_a_bulk_load_rebuilds_every_index_and_key_and_still_skips_duplicates(
 def test_a_bulk_load_that_fails_leaves_the_indexes_and_keys_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import numpy as np
+
     from incidents.importing import loader
 
     monkeypatch.setattr(loader, "BULK_MIN_ROWS", 2)
-    monkeypatch.setattr(loader, "INSERT_FROM_STAGING", "SELECT 1 / 0")
+    # A duplicate that got past the Python checks is caught when the unique keys are rebuilt.
+    monkeypatch.setattr(
+        loader.IncidentLoader,
+        "_first_occurrences",
+        lambda self, external_ids, prints: np.ones(len(prints), dtype=bool),
+    )
     before = _incident_structures()
+    rows = canonical_rows(4)
 
-    from django.db import DataError
+    from django.db import IntegrityError
 
-    with pytest.raises(DataError):  # an internal error is logged, recorded and re-raised
-        import_file(
-            write(tmp_path / "doomed.csv", "\n".join([CANONICAL_HEADER, *canonical_rows(4)]))
-        )
+    with pytest.raises(IntegrityError):  # an internal error is logged, recorded and re-raised
+        import_file(write(tmp_path / "doomed.csv", "\n".join([CANONICAL_HEADER, *rows, rows[0]])))
 
     assert Dataset.objects.get().status == DatasetStatus.FAILED
     assert _incident_structures() == before
     assert Incident.objects.count() == 0
+
+
+def test_a_bulk_load_stopped_while_its_copy_is_open_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from incidents.importing import loader
+
+    monkeypatch.setattr(loader, "BULK_MIN_ROWS", 2)
+    before = _incident_structures()
+    # Rows are sent to the open COPY before the rejection count fails the dataset.
+    rows = canonical_rows(3) + [f"2024-01-01T10:00:00,0,0,robo,Z{i},,," for i in range(8)]
+
+    dataset = import_file(write(tmp_path / "late.csv", "\n".join([CANONICAL_HEADER, *rows])))
+
+    assert_failed_cleanly(dataset, "Se rechazaron 8 de 11 filas")
+    assert _incident_structures() == before
+    assert Incident.objects.count() == 0
+    # The connection is usable again: the next import works.
+    assert (
+        import_file(
+            write(tmp_path / "next.csv", "\n".join([CANONICAL_HEADER, *canonical_rows(3)]))
+        ).rows_imported
+        == 3
+    )
