@@ -34,7 +34,7 @@ def arrow_frames(
         reader = pa_csv.open_csv(
             path,
             read_options=pa_csv.ReadOptions(
-                column_names=names, skip_rows=1, block_size=BLOCK_BYTES
+                column_names=names, skip_rows=1, block_size=BLOCK_BYTES, use_threads=False
             ),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 UTC_DTYPE = "datetime64[ns, UTC]"
 # Day first: Peruvian files write 03/04/2024 for the 3rd of April.
@@ -50,8 +52,34 @@ def localise(naive: pd.Series, timezone: str) -> pd.Series:
     return local.dt.tz_convert("UTC")
 
 
+def _exact_iso_seconds(values: pd.Series) -> pd.Series:
+    """'YYYY-MM-DD[T ]HH:MM:SS', the canonical form, parsed in C; NaT for anything else.
+
+    Arrow rolls impossible dates over (31/02 → 02/03), so a value counts only if it reads
+    back exactly as written.
+    """
+    text = pc.replace_substring(pa.array(values), "T", " ", max_replacements=1)
+    parsed = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
+    exact = pc.fill_null(pc.equal(parsed.cast(pa.string()), text), False)
+    kept = pc.if_else(exact, parsed, pa.scalar(None, parsed.type))
+    return pd.Series(kept.to_numpy(zero_copy_only=False), index=values.index).astype(
+        "datetime64[ns]"
+    )
+
+
 def parse_datetimes(values: pd.Series, timezone: str) -> pd.Series:
     """Date-and-time strings → UTC timestamps (NaT where unparseable or impossible)."""
+    canonical = _exact_iso_seconds(values.fillna("").astype(str))
+    pending = canonical.isna()
+    if not pending.any():
+        return localise(canonical, timezone)
+    result = _parse_datetimes_any(values[pending], timezone)
+    if pending.all():
+        return result
+    return pd.concat([localise(canonical[~pending], timezone), result]).reindex(values.index)
+
+
+def _parse_datetimes_any(values: pd.Series, timezone: str) -> pd.Series:
     text = (
         values.fillna("")
         .astype(str)

@@ -160,19 +160,24 @@ class IncidentLoader:
     ) -> pa.Table:
         count = len(rows)
         lon, lat = lon[rows], lat[rows]
+        kept = valid.iloc[rows]
+
+        def text(name: str) -> pa.Array:
+            return pa.array(kept[name], type=pa.string(), from_pandas=True)
+
         return pa.table(
             {
                 "source": pa.repeat(self.source, count),
-                "external_id": pa.array(valid["external_id"].to_numpy(dtype=object)[rows]),
-                "occurred_at": _timestamp_text(valid["occurred_at"].iloc[rows]),
-                "reported_at": _timestamp_text(valid["reported_at"].iloc[rows]),
+                "external_id": text("external_id"),
+                "occurred_at": _timestamp_text(kept["occurred_at"]),
+                "reported_at": _timestamp_text(kept["reported_at"]),
                 "location": points_hex_ewkb(lon, lat),
                 "district_id": pa.array(self._districts.locate(lon, lat)),
                 "category_id": pa.array(category[rows]),
-                "origin": pa.array(valid["origin"].to_numpy(dtype=object)[rows]),
-                "narrative": pa.array(valid["narrative"].to_numpy(dtype=object)[rows]),
-                "severity": pa.array(valid["severity"].iloc[rows].reset_index(drop=True)),
-                "dataset_id": pa.array([self.dataset_id] * count, type=pa.int64()),
+                "origin": text("origin"),
+                "narrative": text("narrative"),
+                "severity": pa.array(kept["severity"], type=pa.int16(), from_pandas=True),
+                "dataset_id": pa.repeat(pa.scalar(self.dataset_id, pa.int64()), count),
                 "fingerprint": hex_strings(b"".join([prints[row] for row in rows]), width=16),
                 "created_at": pa.repeat(self._created_at, count),
             }

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from incidents.importing.columns import ColumnMapping
 from incidents.importing.dates import localise, parse_dates, parse_datetimes, parse_times
@@ -249,6 +252,12 @@ def _occurred_at(
 
 
 def _numbers(raw: pd.Series) -> pd.Series:
+    try:  # plain decimals, the usual case: parsed by Arrow in C
+        return pd.Series(
+            pc.cast(pa.array(raw), pa.float64()).to_numpy(zero_copy_only=False), index=raw.index
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        pass
     # Spanish spreadsheets write -12,0512 for -12.0512.
     decimal_comma = raw.str.count(",").eq(1) & ~raw.str.contains(".", regex=False)
     cleaned = raw.where(~decimal_comma, raw.str.replace(",", ".", regex=False))
@@ -286,19 +295,28 @@ def _categories(
     raw = _text(frame, "category")
     column = context.mapping.header_for("category")
     rejections.add(raw == "", "category_missing", column, raw)
-    lookup = {value: context.categories.get(normalise_label(value)) for value in raw.unique()}
-    category_id = raw.map(lookup)
+    category_id = _map_labels(raw, lambda value: context.categories.get(normalise_label(value)))
     rejections.add(category_id.isna(), "category_unknown", column, raw)
     return category_id.astype("Int64")
+
+
+def _map_labels(raw: pd.Series, meaning: Callable[[str], object]) -> pd.Series:
+    """Each distinct label looked up once; None where it means nothing."""
+    codes, labels = pd.factorize(raw)
+    meanings = np.array([meaning(label) for label in labels] + [None], dtype=object)
+    return pd.Series(meanings[codes], index=raw.index)  # code -1 (missing) takes the None
 
 
 def _origins(frame: pd.DataFrame, context: ValidationContext, rejections: _Rejections) -> pd.Series:
     if "origin" not in frame:
         return pd.Series(context.default_origin, index=frame.index, dtype=object)
     raw = _text(frame, "origin")
-    lookup = {value: ORIGIN_ALIASES.get(normalise_label(value)) for value in raw.unique()}
-    lookup[""] = context.default_origin
-    origin = raw.map(lookup)
+    origin = _map_labels(
+        raw,
+        lambda value: (
+            ORIGIN_ALIASES.get(normalise_label(value)) if value else context.default_origin
+        ),
+    )
     rejections.add(origin.isna(), "origin_unknown", context.mapping.header_for("origin"), raw)
     return origin
 
