@@ -27,12 +27,11 @@ from django.utils import timezone
 from psycopg import Copy
 from psycopg.copy import QueuedLibpqWriter
 
-from incidents.importing.keyset import DigestSet
+from incidents.importing.keyset import KeySet, digest_words, id_words
 from incidents.importing.prepare import (
     DistrictLocator,
     fingerprints,
     hex_strings,
-    md5,
     points_hex_ewkb,
 )
 
@@ -94,8 +93,8 @@ class IncidentLoader:
         self._districts = districts or DistrictLocator.from_database()
         self._created_at = timezone.now().isoformat()
         # Keys of the rows loaded so far (and, in a bulk load, of the rows already stored).
-        self._seen_ids = DigestSet()  # md5 of the external id
-        self._seen_fingerprints = DigestSet()
+        self._seen_ids = KeySet()
+        self._seen_fingerprints = KeySet()
         self._rebuild: list[str] = []
         self._open = ExitStack()
         self._bulk_copy: Copy | None = None
@@ -131,7 +130,7 @@ class IncidentLoader:
         lat = valid["lat"].to_numpy(dtype=np.float64)
         category = valid["category_id"].to_numpy(dtype=np.int64)
         prints = fingerprints(valid["occurred_at"], lon, lat, category)
-        external_ids = valid["external_id"].tolist()
+        external_ids = pa.array(valid["external_id"], type=pa.string(), from_pandas=True)
         keep = self._first_occurrences(external_ids, prints)
         rows = np.flatnonzero(keep)
         table = self._table(valid, rows, lon, lat, category, prints)
@@ -183,50 +182,49 @@ class IncidentLoader:
             }
         )
 
-    def _first_occurrences(self, external_ids: list[str], prints: list[bytes]) -> np.ndarray:
+    def _first_occurrences(self, external_ids: pa.Array, prints: list[bytes]) -> np.ndarray:
         """Which rows are new: not stored already, and no earlier row shares a key."""
-        named = np.array([bool(external_id) for external_id in external_ids], dtype=bool)
-        id_keys = [md5(external_id.encode()).digest() for external_id in external_ids]
+        named = pc.not_equal(external_ids, "").to_numpy(zero_copy_only=False)
+        id_keys, print_keys = id_words(external_ids), digest_words(prints)
         taken_id = named & self._seen_ids.contains(id_keys)
-        taken_print = self._seen_fingerprints.contains(prints)
+        taken_print = self._seen_fingerprints.contains(print_keys)
         if not self.bulk:
             stored_ids, stored_prints = self._stored_keys(external_ids, prints)
-            taken_id |= np.array([external_id in stored_ids for external_id in external_ids])
-            taken_print |= np.array([key in stored_prints for key in prints])
+            taken_id |= pc.is_in(external_ids, stored_ids).to_numpy(zero_copy_only=False)
+            taken_print |= np.array([key in stored_prints for key in prints], dtype=bool)
         suspect = (
             taken_id
             | taken_print
-            | (named & pd.Series(id_keys, dtype=object).duplicated(keep=False).to_numpy())
-            | pd.Series(prints, dtype=object).duplicated(keep=False).to_numpy()
+            | (named & pd.DataFrame(id_keys).duplicated(keep=False).to_numpy())
+            | pd.DataFrame(print_keys).duplicated(keep=False).to_numpy()
         )
         keep = ~suspect
         # Rows with no shared key are new; the rest are decided in file order, one at a time,
         # because a row skipped as a duplicate must not claim its other key.
-        kept_ids: set[bytes] = set()
+        kept_ids: set[tuple[int, int]] = set()
         kept_prints: set[bytes] = set()
         for position in np.flatnonzero(suspect & ~taken_id & ~taken_print):
-            id_key, key = id_keys[position], prints[position]
+            id_key, key = tuple(id_keys[position].tolist()), prints[position]
             if key in kept_prints or (named[position] and id_key in kept_ids):
                 continue
             keep[position] = True
             kept_prints.add(key)
             kept_ids.add(id_key)
-        kept = np.flatnonzero(keep)
-        self._seen_fingerprints.add([prints[position] for position in kept])
-        self._seen_ids.add([id_keys[position] for position in kept[named[kept]]])
+        self._seen_fingerprints.add(print_keys[keep])
+        self._seen_ids.add(id_keys[keep & named])
         return keep
 
     def _stored_keys(
-        self, external_ids: list[str], prints: list[bytes]
-    ) -> tuple[set[str], set[bytes]]:
+        self, external_ids: pa.Array, prints: list[bytes]
+    ) -> tuple[pa.Array, set[bytes]]:
         """The keys of this chunk that the table already holds (index lookups)."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT external_id FROM incidents_incident "
                 "WHERE source = %s AND external_id <> '' AND external_id = ANY(%s)",
-                [self.source, [external_id for external_id in external_ids if external_id]],
+                [self.source, external_ids.to_pylist()],
             )
-            stored_ids = {row[0] for row in cursor.fetchall()}
+            stored_ids = pa.array([row[0] for row in cursor.fetchall()], type=pa.string())
             cursor.execute(
                 "SELECT uuid_send(fingerprint) FROM incidents_incident "
                 "WHERE fingerprint = ANY(%s::uuid[])",
@@ -261,13 +259,12 @@ class IncidentLoader:
     def _remember_stored_keys(self, cursor: Any) -> None:
         # The table holds fewer rows than the file: all its keys fit in memory.
         cursor.execute(
-            "SELECT decode(md5(external_id), 'hex') FROM incidents_incident "
-            "WHERE source = %s AND external_id <> ''",
+            "SELECT external_id FROM incidents_incident WHERE source = %s AND external_id <> ''",
             [self.source],
         )
-        self._seen_ids.add([bytes(row[0]) for row in cursor.fetchall()])
+        self._seen_ids.add(id_words(pa.array([row[0] for row in cursor.fetchall()], pa.string())))
         cursor.execute("SELECT uuid_send(fingerprint) FROM incidents_incident")
-        self._seen_fingerprints.add([bytes(row[0]) for row in cursor.fetchall()])
+        self._seen_fingerprints.add(digest_words([bytes(row[0]) for row in cursor.fetchall()]))
 
     def _drop_secondary_structures(self, cursor: Any) -> None:
         """Drop every index but the primary key, and the unique and foreign keys.
