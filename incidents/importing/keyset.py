@@ -43,12 +43,27 @@ def id_words(external_ids: pa.Array) -> np.ndarray:
     return keys.view("<u8").reshape(-1, 2)
 
 
-class _Run:
-    """Keys sorted by their first word; ``shared`` when two keys have the same first word."""
+def _mix(words: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: spreads ids that differ only in a few bytes over all 64 bits."""
+    mixed = words ^ (words >> np.uint64(30))
+    mixed *= np.uint64(0xBF58476D1CE4E5B9)
+    mixed ^= mixed >> np.uint64(27)
+    mixed *= np.uint64(0x94D049BB133111EB)
+    return mixed ^ (mixed >> np.uint64(31))
 
-    def __init__(self, words: np.ndarray) -> None:
-        order = np.argsort(words[:, 0], kind="stable")  # timsort: linear on merged sorted runs
-        self.high, self.low = words[order, 0], words[order, 1]
+
+def _spread(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first ^ mix(second), second): one-to-one, and the first half now varies from key to
+    key even for ids such as SYN-00000001, SYN-00000002 whose first eight bytes agree."""
+    return words[:, 0] ^ _mix(words[:, 1]), words[:, 1]
+
+
+class _Run:
+    """Keys sorted by their (spread) first word; ``shared`` when two keys have the same one."""
+
+    def __init__(self, high: np.ndarray, low: np.ndarray) -> None:
+        order = np.argsort(high, kind="stable")  # timsort: linear on merged sorted runs
+        self.high, self.low = high[order], low[order]
         self.shared = bool(len(order) > 1 and (np.diff(self.high) == 0).any())
 
     def contains(self, high: np.ndarray, low: np.ndarray) -> np.ndarray:
@@ -73,9 +88,10 @@ class KeySet:
         found = np.zeros(len(words), dtype=bool)
         if not len(words) or not self._runs:
             return found
+        high, low = _spread(words)
         # Sorted needles walk each run in order: far fewer cache misses on a large run.
-        order = np.argsort(words[:, 0])
-        high, low = words[order, 0], words[order, 1]
+        order = np.argsort(high)
+        high, low = high[order], low[order]
         for run in self._runs:
             found[order] |= run.contains(high, low)
         return found
@@ -83,10 +99,11 @@ class KeySet:
     def add(self, words: np.ndarray) -> None:
         if not len(words):
             return
-        self._runs.append(_Run(words))
+        self._runs.append(_Run(*_spread(words)))
         while len(self._runs) > 1 and len(self._runs[-2].high) <= 2 * len(self._runs[-1].high):
             newer, older = self._runs.pop(), self._runs.pop()
-            merged = np.concatenate(
-                [np.column_stack([older.high, older.low]), np.column_stack([newer.high, newer.low])]
+            self._runs.append(
+                _Run(
+                    np.concatenate([older.high, newer.high]), np.concatenate([older.low, newer.low])
+                )
             )
-            self._runs.append(_Run(merged))

@@ -101,7 +101,7 @@ def _sniff_delimiter(sample: str) -> str:
         return best if counts[best] else ","
 
 
-BLANK_LINES = (b"\n\n", b"\n\r\n", b"\r\r")
+BLANK_LINES = (b"\n\n", b"\n\r\n")
 
 
 def _scan_lines(path: Path) -> tuple[int, bool]:
@@ -115,7 +115,7 @@ def _scan_lines(path: Path) -> tuple[int, bool]:
             # Blank lines at the very end of the file do not shift any row's number.
             text = (tail + block).rstrip(b"\r\n") if len(block) < BLOCK else tail + block
             blank_line = blank_line or any(pattern in text for pattern in BLANK_LINES)
-            tail = block[-2:]
+            tail = block[-4:]
     return lines, blank_line
 
 
@@ -140,7 +140,10 @@ def _open_csv(path: Path, head: bytes, stack: ExitStack) -> TabularSource:
         ) from exc
     if headers:
         headers[0] = headers[0].lstrip("\ufeff")
+    # Arrow counts a row per record like Python's csv module only where no blank line is
+    # skipped; old Mac files (\r alone) are left to the csv module.
     lines, blank_line = _scan_lines(path)
+    lone_cr = b"\r" in head.replace(b"\r\n", b"")
     return TabularSource(
         format="csv",
         headers=headers,
@@ -149,7 +152,10 @@ def _open_csv(path: Path, head: bytes, stack: ExitStack) -> TabularSource:
         encoding=encoding,
         delimiter=delimiter,
         arrow_readable=(
-            encoding == "utf-8-sig" and not blank_line and '"' not in sample.split("\n", 1)[0]
+            encoding == "utf-8-sig"
+            and not blank_line
+            and not lone_cr
+            and '"' not in sample.split("\n", 1)[0]
         ),
     )
 
