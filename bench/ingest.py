@@ -4,8 +4,8 @@
 
 Generates a canonical CSV of synthetic Callao incidents, creates a scratch PostGIS database,
 times (1) `\\copy` into an unindexed table and (2) `manage.py import_incidents` (parse, validate,
-COPY to staging, INSERT … SELECT with districts assigned in SQL) in a child process whose peak
-RSS is measured. Prints JSON.
+assign districts, fingerprint and deduplicate, COPY into the incident table, rebuild its
+indexes) in a child process whose peak RSS is measured. Prints JSON.
 """
 
 from __future__ import annotations

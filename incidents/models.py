@@ -35,7 +35,8 @@ class District(models.Model):
 
 
 class DistrictPart(models.Model):
-    """A district cut into small pieces (ST_Subdivide), so point-in-polygon uses the GiST index.
+    """A district cut into small pieces (ST_Subdivide): fast point-in-polygon in SQL and in the
+    importer, which tests points against these very pieces.
 
     Rebuilt by ``boundaries_import``; never edited by hand.
     """

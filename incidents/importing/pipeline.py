@@ -1,4 +1,4 @@
-"""Orchestrates one import: stream chunks through validation into staging, then insert once."""
+"""Orchestrates one import: read chunks, validate them, load them; commit once or not at all."""
 
 from __future__ import annotations
 
