@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import shapely
 
 try:  # CPython's own md5 costs a third of OpenSSL's per call on short keys
-    from _md5 import md5
+    from _md5 import md5  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - other interpreters
     from hashlib import md5
 
