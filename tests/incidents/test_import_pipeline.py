@@ -424,3 +424,18 @@ def test_a_bulk_load_stopped_while_its_copy_is_open_leaves_nothing_behind(
         ).rows_imported
         == 3
     )
+
+
+def test_narratives_with_backslashes_tabs_and_line_breaks_arrive_intact(tmp_path: Path) -> None:
+    narratives = ["C:\\ruta\\n no es salto", "tab\taquí", "línea 1\r\nlínea 2", "\\N", "fin \\"]
+    lat, lon = BELLAVISTA
+    rows = [
+        f'2024-03-0{i + 1}T10:00:00,{lat},{lon},robo,T{i},,"{text}",'
+        for i, text in enumerate(narratives)
+    ]
+
+    dataset = import_file(write(tmp_path / "escapes.csv", "\n".join([CANONICAL_HEADER, *rows])))
+
+    assert dataset.rows_imported == 5, dataset.message
+    stored = dict(Incident.objects.values_list("external_id", "narrative"))
+    assert stored == {f"T{i}": text for i, text in enumerate(narratives)}
