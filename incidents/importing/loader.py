@@ -35,9 +35,9 @@ from incidents.importing.prepare import (
 )
 
 # A bulk load (at least this many rows, and more than the table already holds) drops every
-# index but the primary key, and the foreign keys, and rebuilds them at the end: building an
-# index over the whole table once is several times cheaper than maintaining it row by row, and
-# one validating ALTER TABLE is cheaper than a deferred trigger per row and key at commit.
+# index but the primary key, and the unique and foreign keys, and rebuilds them at the end:
+# building an index over the whole table once is several times cheaper than maintaining it row
+# by row, and one validating ALTER TABLE is cheaper than a deferred trigger per row and key.
 BULK_MIN_ROWS = 100_000
 
 COPY_COLUMNS = (

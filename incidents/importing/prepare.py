@@ -21,6 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
+from incidents.importing.region import Region
+
 try:  # CPython's own md5 costs a third of OpenSSL's per call on short keys
     from _md5 import md5  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - other interpreters
@@ -106,11 +108,10 @@ class DistrictLocator:
         pieces: dict[int, list[object]] = {}
         for district_id, wkb in parts:
             pieces.setdefault(district_id, []).append(shapely.from_wkb(wkb))
-        self._districts = []
-        for district_id in sorted(pieces):
-            geometry = shapely.multipolygons(pieces[district_id])
-            shapely.prepare(geometry)
-            self._districts.append((district_id, geometry, geometry.bounds))
+        self._districts = [
+            (district_id, Region(str(district_id), shapely.multipolygons(pieces[district_id])))
+            for district_id in sorted(pieces)
+        ]
 
     @classmethod
     def from_database(cls) -> DistrictLocator:
@@ -128,12 +129,9 @@ class DistrictLocator:
     def locate(self, lon: np.ndarray, lat: np.ndarray) -> pd.Series:
         """Nullable district ids (Int64), NA outside every district."""
         found = np.zeros(len(lon), dtype=np.int64)
-        for district_id, geometry, (minx, miny, maxx, maxy) in self._districts:
-            candidates = np.flatnonzero(
-                (found == 0) & (lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)
-            )
-            inside = shapely.intersects_xy(geometry, lon[candidates], lat[candidates])
-            found[candidates[inside]] = district_id
+        for district_id, area in self._districts:
+            pending = np.flatnonzero(found == 0)
+            found[pending[area.contains(lon[pending], lat[pending])]] = district_id
         located = pd.array(found, dtype="Int64")
         located[found == 0] = pd.NA
         return pd.Series(located)
