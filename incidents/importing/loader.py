@@ -8,11 +8,13 @@ wins; later copies count as duplicates.
 
 The loader locks the incident table against other writers (readers go on) until the import
 commits, so concurrent imports cannot race on the duplicate checks; they wait for each other.
+A bulk load fills a new copy of the table and swaps it in at the commit (``load_table``).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import time
 from contextlib import ExitStack
 from typing import Any
@@ -24,9 +26,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from django.db import connection
 from psycopg import Copy
-from psycopg.copy import QueuedLibpqWriter
 
 from incidents.importing.keyset import KeySet, digest_words, id_words
+from incidents.importing.load_table import LoadTable, swap_blockers
 from incidents.importing.prepare import (
     DistrictLocator,
     fingerprints,
@@ -34,10 +36,10 @@ from incidents.importing.prepare import (
     points_hex_ewkb,
 )
 
-# A bulk load (at least this many rows, and more than the table already holds) drops every
-# index but the primary key, and the unique and foreign keys, and rebuilds them at the end:
-# building an index over the whole table once is several times cheaper than maintaining it row
-# by row, and one validating ALTER TABLE is cheaper than a deferred trigger per row and key.
+# A bulk load (at least this many rows, and more than the table already holds) goes to a copy
+# of the table without indexes or foreign keys, which are built once at the end, two at a time:
+# several times cheaper than maintaining them row by row, and the copy of the stored rows costs
+# less than the file's rows.
 BULK_MIN_ROWS = 100_000
 
 COPY_COLUMNS = (
@@ -56,17 +58,7 @@ COPY_COLUMNS = (
 )  # created_at takes the column's default: the statement's time
 COPY_SQL = f"COPY incidents_incident ({', '.join(COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
 
-DROPPABLE_INDEXES = """
-SELECT i.indexname, i.indexdef FROM pg_indexes i
- WHERE i.schemaname = current_schema() AND i.tablename = 'incidents_incident'
-   AND i.indexname NOT IN (SELECT conname FROM pg_constraint
-                            WHERE conrelid = 'incidents_incident'::regclass)
-"""
-DROPPABLE_CONSTRAINTS = """
-SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
- WHERE conrelid = 'incidents_incident'::regclass AND contype IN ('f', 'u')
- ORDER BY contype DESC
-"""
+logger = logging.getLogger(__name__)
 
 
 class IncidentLoader:
@@ -82,6 +74,7 @@ class IncidentLoader:
         dataset_id: int | None,
         expected_rows: int | None,
         districts: DistrictLocator | None = None,
+        outermost: bool = True,
     ) -> None:
         self.source = source
         self.dataset_id = dataset_id
@@ -92,29 +85,37 @@ class IncidentLoader:
         # Keys of the rows loaded so far (and, in a bulk load, of the rows already stored).
         self._seen_ids = KeySet()
         self._seen_fingerprints = KeySet()
-        self._rebuild: list[str] = []
-        self._open = ExitStack()
+        self._open = ExitStack()  # the side connections of a bulk load
+        self._copying = ExitStack()  # its open COPY
         self._bulk_copy: Copy | None = None
+        self.load_table: LoadTable | None = None
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             cursor.execute("LOCK TABLE incidents_incident IN SHARE ROW EXCLUSIVE MODE")
-            self.bulk = self._is_bulk(cursor, expected_rows)
+            # The copy only sees committed rows: an import inside a larger transaction that may
+            # have written incidents itself loads into the live table.
+            self.bulk = outermost and self._is_bulk(cursor, expected_rows)
             if self.bulk:
                 self._remember_stored_keys(cursor)
-                self._drop_secondary_structures(cursor)
-        if self.bulk:
-            raw = self._open.enter_context(connection.cursor()).cursor
-            self._bulk_copy = self._open.enter_context(
-                raw.copy(COPY_SQL, writer=QueuedLibpqWriter(raw))
-            )
+                self.load_table = LoadTable(cursor)
+                self._open.callback(self.load_table.close)
+        if self.load_table is not None:
+            try:
+                self._bulk_copy = self._copying.enter_context(self.load_table.copy(COPY_COLUMNS))
+            except BaseException:
+                self._open.close()
+                raise
 
     def __enter__(self) -> IncidentLoader:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        # On an error this ends the COPY with a failure; the transaction then rolls back.
-        self._open.__exit__(*exc_info)  # type: ignore[arg-type]
+        # On an error this ends the COPY with a failure; the transaction then rolls back, and
+        # the pipeline drops the copy of a bulk load (``LoadTable.discard``).
+        try:
+            self._copying.__exit__(*exc_info)  # type: ignore[arg-type]
+        finally:
+            self._open.__exit__(*exc_info)  # type: ignore[arg-type]
 
     # --- per chunk ---------------------------------------------------------------------------
 
@@ -231,19 +232,35 @@ class IncidentLoader:
     # --- whole load --------------------------------------------------------------------------
 
     def finish(self) -> int:
-        """Rebuild what a bulk load dropped; returns how many rows were inserted."""
+        """Index a bulk load's copy and swap it in; returns how many rows were inserted."""
+        if self.load_table is None:
+            return self.inserted
         tick = time.perf_counter()
-        self._open.close()  # the bulk COPY ends when its queue has been written
+        self._copying.close()  # the bulk COPY ends when its queue has been written
         self.timings["copy"] += time.perf_counter() - tick
         tick = time.perf_counter()
-        with connection.cursor() as cursor:
-            for statement in self._rebuild:
-                cursor.execute(statement)
+        self.load_table.build_indexes()
         self.timings["rebuild"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        with connection.cursor() as cursor:
+            # Foreign keys cannot be added while this transaction still owes deferred checks.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self.load_table.swap(cursor)
+        self.timings["swap"] = time.perf_counter() - tick
+        self._open.close()
         return self.inserted
+
+    def discard(self) -> None:
+        """After the import's transaction: drop a bulk load's copy if it was not swapped in."""
+        if self.load_table is not None:
+            self.load_table.discard()
 
     def _is_bulk(self, cursor: Any, expected_rows: int | None) -> bool:
         if expected_rows is None or expected_rows < BULK_MIN_ROWS:
+            return False
+        blockers = swap_blockers(cursor)
+        if blockers:
+            logger.warning("loading into the live table: it has a %s", ", ".join(blockers))
             return False
         # Counting stops at the expected size: cheap even on a large table.
         cursor.execute(
@@ -261,30 +278,6 @@ class IncidentLoader:
         self._seen_ids.add(id_words(pa.array([row[0] for row in cursor.fetchall()], pa.string())))
         cursor.execute("SELECT uuid_send(fingerprint) FROM incidents_incident")
         self._seen_fingerprints.add(digest_words([bytes(row[0]) for row in cursor.fetchall()]))
-
-    def _drop_secondary_structures(self, cursor: Any) -> None:
-        """Drop every index but the primary key, and the unique and foreign keys.
-
-        Inside the import's transaction: a failure rolls the drops back with everything else.
-        Rebuilding the unique constraints re-checks that no duplicate got through. The table
-        is locked (readers wait) until the commit.
-        """
-        cursor.execute("LOCK TABLE incidents_incident IN ACCESS EXCLUSIVE MODE")
-        # Foreign keys cannot be dropped or added while this transaction still owes deferred
-        # checks (e.g. on the dataset row it saved): run those checks now.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(DROPPABLE_INDEXES)
-        indexes = cursor.fetchall()
-        cursor.execute(DROPPABLE_CONSTRAINTS)
-        constraints = cursor.fetchall()
-        for name, _definition in constraints:
-            cursor.execute(f'ALTER TABLE incidents_incident DROP CONSTRAINT "{name}"')
-        for name, _definition in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-        self._rebuild = [definition for _name, definition in indexes] + [
-            f'ALTER TABLE incidents_incident ADD CONSTRAINT "{name}" {definition}'
-            for name, definition in reversed(constraints)
-        ]
 
 
 def _timestamp_text(values: pd.Series) -> pa.Array:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from incidents.importing.arrow_csv import NeedsRowReader, arrow_frames
@@ -116,12 +116,20 @@ def _import(
             if outcome.reader == "arrow"
             else _row_frames(table, mapping, options.chunk_rows or CHUNK_ROWS)
         )
+        # A bulk load's copy of the incident table outlives a failed transaction: drop it after.
+        loaders: list[IncidentLoader] = []
+        stack.callback(_discard_copies, loaders)
+        outermost = not connection.in_atomic_block
         with (
             transaction.atomic(),
             IncidentLoader(
-                source=options.source, dataset_id=dataset_id, expected_rows=table.total_hint
+                source=options.source,
+                dataset_id=dataset_id,
+                expected_rows=table.total_hint,
+                outermost=outermost,
             ) as loader,
         ):
+            loaders.append(loader)
             while True:
                 tick = time.perf_counter()
                 frame = next(frames, None)
@@ -143,6 +151,11 @@ def _import(
     timing["total"] = time.perf_counter() - started
     outcome.timings = {name: round(seconds, 3) for name, seconds in timing.items()}
     return outcome
+
+
+def _discard_copies(loaders: list[IncidentLoader]) -> None:
+    for loader in loaders:
+        loader.discard()
 
 
 def _row_frames(table: TabularSource, mapping: ColumnMapping, size: int) -> Iterator[pd.DataFrame]:
