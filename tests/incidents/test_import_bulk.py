@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from incidents.importing import loader
 from incidents.importing.load_table import LOAD_TABLE_PREFIX
 from incidents.models import Dataset, DatasetStatus, District, Incident
+from incidents.services import dataset_create, dataset_import
 from tests.incidents.importing_helpers import (
     CANONICAL_HEADER,
     assert_failed_cleanly,
@@ -123,14 +124,12 @@ def test_readers_go_on_reading_the_stored_rows_while_a_bulk_load_runs(tmp_path: 
         params = connection.get_connection_params()
         with psycopg.connect(**params, autocommit=True) as reader:
             reader.execute("SET lock_timeout = '2s'")
-            seen.append(reader.execute("SELECT count(*) FROM incidents_incident").fetchone()[0])
+            (count,) = reader.execute("SELECT count(*) FROM incidents_incident").fetchone() or (0,)
+            seen.append(count)
 
-    with (tmp_path / "bulk.csv").open("w") as stream:
-        stream.write("\n".join([CANONICAL_HEADER, *canonical_rows(6, start_id=100)]))
-    from incidents.services import dataset_create, dataset_import
-
-    with (tmp_path / "bulk.csv").open("rb") as stream:
-        dataset = dataset_create(file=stream, name="bulk.csv", source="test")
+    path = write(tmp_path / "bulk.csv", "\n".join([CANONICAL_HEADER, *canonical_rows(6)]))
+    with path.open("rb") as stream:
+        dataset = dataset_create(file=stream, name=path.name, source="test")
     dataset = dataset_import(dataset=dataset, progress=read_from_another_connection)
 
     assert dataset.status == DatasetStatus.IMPORTED, dataset.message
