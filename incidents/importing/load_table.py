@@ -34,8 +34,10 @@ LOAD_TABLE_PREFIX = "incidents_incident_load_"
 
 logger = logging.getLogger(__name__)
 
-# What a swap would lose or break: views and rules, triggers, row security policies and foreign
-# keys that point at the live table. If any exists, the import loads into the live table instead.
+# What a swap would lose or break: views and rules, triggers, row security policies, foreign
+# keys that point at the live table, exclusion constraints, generated columns, publications, or
+# an owner other than this role (which could not drop it). If any exists, the import loads into
+# the live table instead.
 SWAP_BLOCKERS = """
 SELECT 'view or rule' FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
  WHERE d.refobjid = %(live)s::regclass AND r.ev_class <> %(live)s::regclass
@@ -45,6 +47,11 @@ UNION ALL SELECT 'foreign key' FROM pg_constraint
  WHERE confrelid = %(live)s::regclass AND conrelid <> %(live)s::regclass
 UNION ALL SELECT 'exclusion constraint' FROM pg_constraint
  WHERE conrelid = %(live)s::regclass AND contype = 'x'
+UNION ALL SELECT 'generated column' FROM pg_attribute
+ WHERE attrelid = %(live)s::regclass AND attgenerated <> ''
+UNION ALL SELECT 'publication' FROM pg_publication_rel WHERE prrelid = %(live)s::regclass
+UNION ALL SELECT 'another owner' FROM pg_class
+ WHERE oid = %(live)s::regclass AND NOT pg_has_role(relowner, 'USAGE')
 """
 INDEXES = """
 SELECT c.relname, pg_get_indexdef(i.indexrelid), coalesce(k.contype, ''), am.amname
@@ -130,7 +137,8 @@ class LoadTable:
             side.execute(
                 sql.SQL(
                     "CREATE TABLE {copy} (LIKE {live} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
-                    "INCLUDING IDENTITY INCLUDING STORAGE INCLUDING COMPRESSION) "
+                    "INCLUDING IDENTITY INCLUDING STORAGE INCLUDING COMPRESSION "
+                    "INCLUDING COMMENTS) "
                     "WITH (autovacuum_enabled = false)"
                 ).format(copy=sql.Identifier(self.name), live=sql.Identifier(LIVE_TABLE))
             )
@@ -142,7 +150,7 @@ class LoadTable:
                 [self.name],
             )
             side.execute(
-                sql.SQL("INSERT INTO {} SELECT * FROM {}").format(
+                sql.SQL("INSERT INTO {} OVERRIDING SYSTEM VALUE SELECT * FROM {}").format(
                     sql.Identifier(self.name), sql.Identifier(LIVE_TABLE)
                 )
             )
