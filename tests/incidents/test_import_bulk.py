@@ -224,3 +224,40 @@ def test_an_import_inside_a_larger_transaction_loads_in_place_and_sees_its_rows(
     assert (dataset.rows_imported, dataset.rows_duplicate) == (4, 2)
     assert "swap" not in dataset.timings
     assert Incident.objects.count() == 6
+
+
+def test_a_bulk_load_that_arrow_gives_up_on_midway_is_read_again_row_by_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from incidents.importing import arrow_csv
+
+    monkeypatch.setattr(arrow_csv, "BLOCK_BYTES", 2048)  # several chunks go to the copy first
+    rows = canonical_rows(65)
+    rows.insert(60, "2024-03-01T10:00:00,-12.0599,-77.1112,robo,W-1,,,,,extra")
+
+    dataset = import_file(write(tmp_path / "wide.csv", "\n".join([CANONICAL_HEADER, *rows])))
+
+    assert (dataset.rows_read, dataset.rows_imported, dataset.rows_rejected) == (66, 65, 1)
+    assert "swap" in dataset.timings
+    assert Incident.objects.count() == 65
+    assert _load_tables() == []
+
+
+def test_a_bulk_load_whose_swap_fails_leaves_the_table_and_drops_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_file(write(tmp_path / "a.csv", "\n".join([CANONICAL_HEADER, *canonical_rows(7)[6:]])))
+    before = _structures()
+    # A category id that does not exist gets past validation here and fails the foreign key
+    # check, which runs in the import's transaction after the copy was committed and indexed.
+    from incidents import services
+
+    monkeypatch.setattr(services, "category_lookup", lambda: {"robo": 999_999})
+
+    with pytest.raises(IntegrityError):
+        import_file(write(tmp_path / "b.csv", "\n".join([CANONICAL_HEADER, *canonical_rows(6)])))
+
+    assert Dataset.objects.latest("id").status == DatasetStatus.FAILED
+    assert _structures() == before
+    assert _load_tables() == []
+    assert list(Incident.objects.values_list("external_id", flat=True)) == ["EXT-7"]
