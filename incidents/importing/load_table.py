@@ -64,11 +64,13 @@ SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
  WHERE conrelid = %(live)s::regclass AND contype = 'f'
 """
 GRANTS = """
-SELECT a.privilege_type, a.grantee, a.is_grantable
-  FROM pg_class c, aclexplode(c.relacl) a
+SELECT a.privilege_type, coalesce(quote_ident(r.rolname), 'PUBLIC'), a.is_grantable
+  FROM pg_class c CROSS JOIN aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
  WHERE c.oid = %(live)s::regclass AND a.grantee <> c.relowner
 """
 CONSTRAINT_KINDS = {"p": "PRIMARY KEY", "u": "UNIQUE"}
+# Per index-building connection; two build at once.
+MAINTENANCE_WORK_MEM = "256MB"
 
 
 @dataclass(frozen=True)
@@ -85,12 +87,11 @@ def swap_blockers(cursor: Any) -> list[str]:
     return sorted({row[0] for row in cursor.fetchall()})
 
 
-def drop_load_tables(cursor: Any, keep: str = "") -> None:
+def drop_load_tables(cursor: Any) -> None:
     """Drop the copies that failed imports left behind (a killed worker cannot clean up)."""
     cursor.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-        "AND tablename LIKE %s AND tablename <> %s",
-        [LOAD_TABLE_PREFIX.replace("_", r"\_") + "%", keep],
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
+        [LOAD_TABLE_PREFIX.replace("_", r"\_") + "%"],
     )
     for (name,) in cursor.fetchall():
         logger.warning("dropping %s, left behind by a failed import", name)
@@ -106,9 +107,8 @@ class LoadTable:
     after the import's transaction has ended, drops the copy if it was not swapped in.
     """
 
-    def __init__(self, cursor: Any, *, maintenance_work_mem: str = "256MB") -> None:
+    def __init__(self, cursor: Any) -> None:
         self.name = LOAD_TABLE_PREFIX + uuid.uuid4().hex[:12]
-        self._maintenance_work_mem = maintenance_work_mem
         cursor.execute(INDEXES, {"live": LIVE_TABLE})
         self._indexes = [
             _index(self.name, number, *row) for number, row in enumerate(cursor.fetchall())
@@ -116,11 +116,10 @@ class LoadTable:
         cursor.execute(FOREIGN_KEYS, {"live": LIVE_TABLE})
         self._foreign_keys: list[tuple[str, str]] = cursor.fetchall()
         cursor.execute(GRANTS, {"live": LIVE_TABLE})
-        self._grants: list[tuple[str, int, bool]] = cursor.fetchall()
+        self._grants: list[tuple[str, str, bool]] = cursor.fetchall()
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [LIVE_TABLE])
         self._live_sequence: str = cursor.fetchone()[0]
         self._connections: list[psycopg.Connection[Any]] = []
-        self.created = False
         try:
             self._create()
         except BaseException:
@@ -154,7 +153,6 @@ class LoadTable:
                     sql.Identifier(self.name), sql.Identifier(LIVE_TABLE)
                 )
             )
-        self.created = True
 
     def copy(self, columns: tuple[str, ...]) -> AbstractContextManager[Copy]:
         """A COPY into the copy, fed by a writer thread: the caller prepares the next chunk
@@ -242,7 +240,7 @@ class LoadTable:
                 sql.SQL("GRANT {} ON {} TO {}{}").format(
                     sql.SQL(privilege),
                     live,
-                    _role(cursor, grantee),
+                    sql.SQL(grantee),  # quoted by the query, or PUBLIC
                     sql.SQL(" WITH GRANT OPTION" if grantable else ""),
                 )
             )
@@ -256,8 +254,6 @@ class LoadTable:
     def discard(self) -> None:
         """After the import's transaction has ended: drop the copy, unless that transaction
         committed the swap (then the name is gone and this does nothing)."""
-        if not self.created:
-            return
         try:
             with connection.cursor() as cursor:
                 cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(self.name)))
@@ -269,7 +265,7 @@ class LoadTable:
         side = psycopg.connect(**params, autocommit=autocommit)
         self._connections.append(side)
         side.execute(
-            sql.SQL("SET maintenance_work_mem = {}").format(sql.Literal(self._maintenance_work_mem))
+            sql.SQL("SET maintenance_work_mem = {}").format(sql.Literal(MAINTENANCE_WORK_MEM))
         )
         # Two connections already keep two cores busy; parallel workers would only contend.
         side.execute("SET max_parallel_maintenance_workers = 0")
@@ -292,10 +288,3 @@ def _index(table: str, number: int, name: str, definition: str, kind: str, metho
     columns = definition[definition.index("(") :].count(",") + 1
     weight = 4.0 if method == "gist" else 1.0 + columns
     return _Index(name, temporary, create, CONSTRAINT_KINDS.get(kind, ""), weight)
-
-
-def _role(cursor: Any, oid: int) -> sql.Composable:
-    if oid == 0:
-        return sql.SQL("PUBLIC")
-    cursor.execute("SELECT rolname FROM pg_roles WHERE oid = %s", [oid])
-    return sql.Identifier(cursor.fetchone()[0])

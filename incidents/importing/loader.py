@@ -94,8 +94,7 @@ class IncidentLoader:
             cursor.execute("LOCK TABLE incidents_incident IN SHARE ROW EXCLUSIVE MODE")
             # The copy only sees committed rows: an import inside a larger transaction that may
             # have written incidents itself loads into the live table.
-            self.bulk = outermost and self._is_bulk(cursor, expected_rows)
-            if self.bulk:
+            if outermost and self._is_bulk(cursor, expected_rows):
                 self._remember_stored_keys(cursor)
                 self.load_table = LoadTable(cursor)
                 self._open.callback(self.load_table.close)
@@ -105,6 +104,10 @@ class IncidentLoader:
             except BaseException:
                 self._open.close()
                 raise
+
+    @property
+    def bulk(self) -> bool:
+        return self.load_table is not None
 
     def __enter__(self) -> IncidentLoader:
         return self

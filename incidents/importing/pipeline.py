@@ -116,9 +116,6 @@ def _import(
             if outcome.reader == "arrow"
             else _row_frames(table, mapping, options.chunk_rows or CHUNK_ROWS)
         )
-        # A bulk load's copy of the incident table outlives a failed transaction: drop it after.
-        loaders: list[IncidentLoader] = []
-        stack.callback(_discard_copies, loaders)
         outermost = not connection.in_atomic_block
         with (
             transaction.atomic(),
@@ -129,7 +126,9 @@ def _import(
                 outermost=outermost,
             ) as loader,
         ):
-            loaders.append(loader)
+            # A bulk load's copy of the incident table outlives a failed transaction: the
+            # stack drops it once this block (and the transaction) has ended.
+            stack.callback(loader.discard)
             while True:
                 tick = time.perf_counter()
                 frame = next(frames, None)
@@ -151,11 +150,6 @@ def _import(
     timing["total"] = time.perf_counter() - started
     outcome.timings = {name: round(seconds, 3) for name, seconds in timing.items()}
     return outcome
-
-
-def _discard_copies(loaders: list[IncidentLoader]) -> None:
-    for loader in loaders:
-        loader.discard()
 
 
 def _row_frames(table: TabularSource, mapping: ColumnMapping, size: int) -> Iterator[pd.DataFrame]:
