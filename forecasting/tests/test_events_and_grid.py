@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import shapely
 
 from forecasting import InputError, read_csv
 from forecasting.geo import Region, utm_crs
-from forecasting.grid import Grid
+from forecasting.grid import Grid, GridSpec
 from forecasting.timeutil import parse_duration, to_days
 
 
@@ -117,6 +118,34 @@ def test_random_offsets_are_reproducible(region: Region) -> None:
     a = Grid.random_offset(region, 150, random_state=5)
     b = Grid.random_offset(region, 150, random_state=5)
     assert a.offset == b.offset and 0 <= a.offset[0] < 150
+
+
+@pytest.mark.parametrize("offset", [(0.0, 0.0), (37.5, 121.25)])
+def test_a_grid_round_trips_through_its_spec_and_json(offset: tuple[float, float]) -> None:
+    # A triangle, so that the active mask is not the whole lattice.
+    triangle = Region(shapely.Polygon([(0, 0), (900, 0), (0, 600)]), "EPSG:32718")
+    grid = Grid.from_region(triangle, 150, offset=offset)
+    spec: GridSpec = json.loads(json.dumps(grid.spec()))
+    active = np.asarray(json.loads(json.dumps(grid.active.tolist())), dtype=bool)
+    rebuilt = Grid.from_spec(spec, active)
+    assert rebuilt.spec() == grid.spec()
+    assert rebuilt.offset == offset
+    np.testing.assert_array_equal(rebuilt.active, grid.active)
+    np.testing.assert_array_equal(rebuilt.flat, grid.flat)
+    assert shapely.equals_exact(rebuilt.boxes(), grid.boxes(), 0.0).all()
+    x = np.array([-10.0, 1.0, 149.9, 150.0, 400.0, 899.0, 50.0, 1e4])
+    y = np.array([5.0, 1.0, 149.9, 300.0, 100.0, 1.0, 599.0, 0.0])
+    np.testing.assert_array_equal(rebuilt.locate(x, y), grid.locate(x, y))
+
+
+def test_a_spec_without_offset_or_with_a_wrong_mask(grid: Grid) -> None:
+    spec = grid.spec()
+    del spec["offset"]  # type: ignore[misc]  # as stored before grids had offsets
+    assert Grid.from_spec(spec, grid.active.ravel()).offset == (0.0, 0.0)
+    with pytest.raises(InputError, match="active mask"):
+        Grid.from_spec(grid.spec(), grid.active[:-1])
+    with pytest.raises(InputError, match="active cells"):
+        Grid.from_spec(grid.spec(), ~grid.active)
 
 
 def test_a_zero_area_region_is_refused(tmp_path: Path) -> None:

@@ -50,6 +50,25 @@ def test_pai_divides_hit_rate_by_area_share() -> None:
     assert metrics.pai(FORECAST, ACTUAL, 0.25, areas=areas) == pytest.approx(0.2 / 0.2)
 
 
+def test_pai_from_counts_pools_sums_over_windows() -> None:
+    # Two windows on grids of 40 and 60 cells: hits 4 + 8 of 10 + 30 incidents, flagged
+    # cells 2 + 3. Pooled: (12 / 40) / (5 / 100) = 0.3 / 0.05 = 6.
+    assert metrics.pai_from_counts(4 + 8, 10 + 30, 2 + 3, 40 + 60) == pytest.approx(6.0)
+    assert metrics.pai_from_counts(6, 20, 2, 50) == 7.5
+    assert metrics.pai_from_counts(0, 10, 2, 50) == 0.0
+    assert metrics.pai_from_counts(3, 0, 2, 50) is None
+    assert metrics.pai_from_counts(3, 10, 0, 50) is None
+    assert metrics.pai_from_counts(3, 10, 2, 0) is None
+
+
+@pytest.mark.parametrize("fraction", [0.25, 0.5, 0.75, 1.0])
+def test_pai_from_counts_agrees_with_pai_on_one_window(fraction: float) -> None:
+    k = metrics.n_flagged(len(ACTUAL), fraction)
+    hits = metrics.hits(FORECAST, ACTUAL, k)
+    from_counts = metrics.pai_from_counts(hits, ACTUAL.sum(), k, len(ACTUAL))
+    assert from_counts == metrics.pai(FORECAST, ACTUAL, fraction)
+
+
 def test_pei_star_compares_with_the_best_cells() -> None:
     # Best single cell holds 4; the forecast's top cell holds 2.
     assert metrics.pei_star(FORECAST, ACTUAL, 0.25) == pytest.approx(0.5)

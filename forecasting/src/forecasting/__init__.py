@@ -13,6 +13,6 @@ __version__ = "0.1.0"
 from .errors import InputError
 from .events import Events, read_csv
 from .geo import Region
-from .grid import Grid
+from .grid import Grid, GridSpec
 
-__all__ = ["Events", "Grid", "InputError", "Region", "__version__", "read_csv"]
+__all__ = ["Events", "Grid", "GridSpec", "InputError", "Region", "__version__", "read_csv"]

@@ -261,98 +261,244 @@ def backtest(
     BacktestResult
     """
     names = expand_names(list(models))
+    _check_there_is_something_to_forecast(events, origins)
+    grid_offsets = _grid_offsets(cell, offsets, random_state)
+    protocol = _Protocol(
+        events=events,
+        origins=list(origins),
+        horizon=horizon,
+        coverages=list(coverages),
+        districts=sorted(region.districts),
+        rows=names + (["oracle_ex_ante", "oracle"] if oracle is not None else []),
+        members=[n for n in names if n not in ("ensemble", "uniform")],
+        score_at=middle_coverage(coverages),
+        random_state=random_state,
+        oracle=oracle,
+        factory=factory,
+    )
+    result = _empty_result(protocol, grid_offsets)
+    for f, offset in enumerate(grid_offsets):
+        layout = _offset_grid(f, Grid.from_region(region, cell, offset), region, protocol)
+        result.n_cells[f] = layout.grid.n_cells
+        for o in range(len(origins)):
+            actual = _observe_window(result, protocol, layout, o)
+            _forecast_and_score_window(result, protocol, layout, o, actual)
+            if progress is not None:
+                progress(_progress_line(protocol, f, len(grid_offsets), o, actual))
+    if result.incidents.sum() == 0:
+        raise InputError("no incidents in any forecast window")
+    return result
+
+
+@dataclass(frozen=True)
+class _Protocol:
+    """What stays the same over every grid and window of one backtest."""
+
+    events: Events
+    origins: list[float]
+    horizon: float
+    coverages: list[float]
+    districts: list[str]  # sorted; empty when the region has no named districts
+    rows: list[str]  # the models in scoring order, then the oracle rows
+    members: list[str]  # the models the ensemble mixes
+    score_at: int  # coverage index where ensemble weights and equity are scored
+    random_state: int
+    oracle: Simulation | None
+    factory: Callable[[str, int | None], ForecastModel]
+
+
+@dataclass(frozen=True)
+class _OffsetGrid:
+    """One offset's grid and what every window scored on it reuses."""
+
+    index: int
+    grid: Grid
+    ks: list[int]  # cells flagged at each coverage
+    cells: NDArray[np.int64]  # cell of every incident, -1 outside the grid
+    district_masks: list[FloatArray]  # a 0/1 weight per cell for each district
+
+
+@dataclass(frozen=True)
+class _Forecast:
+    """One model's forecast for one window and what it cost."""
+
+    expected: FloatArray
+    fit_seconds: float
+    predict_seconds: float
+
+
+def _check_there_is_something_to_forecast(events: Events, origins: Sequence[float]) -> None:
+    """Refuse a backtest without origins or without any incident to learn from."""
     if not origins:
         raise InputError("no forecast origins in the backtest period")
     if len(events.before(origins[0])) == 0:
         raise InputError(f"no incidents before the first origin {from_days(origins[0], events.tz)}")
+
+
+def _grid_offsets(cell: float, offsets: int, random_state: int) -> list[tuple[float, float]]:
+    """(0, 0), then ``offsets - 1`` uniform random lattice shifts drawn from ``random_state``."""
     rng = np.random.default_rng(random_state)
-    grid_offsets = [(0.0, 0.0)] + [
+    return [(0.0, 0.0)] + [
         (float(rng.uniform(0, cell)), float(rng.uniform(0, cell))) for _ in range(offsets - 1)
     ]
-    members = [n for n in names if n not in ("ensemble", "uniform")]
-    rows = names + (["oracle_ex_ante", "oracle"] if oracle is not None else [])
-    shape = (len(grid_offsets), len(origins))
-    cshape = (*shape, len(coverages))
+
+
+def _empty_result(protocol: _Protocol, grid_offsets: list[tuple[float, float]]) -> BacktestResult:
+    """A result whose tables, one per row and score, have every (offset, origin) at zero.
+
+    Calibration starts at NaN because a decile a window leaves empty must not count as 0.
+    """
+    shape = (len(grid_offsets), len(protocol.origins))
+    cshape = (*shape, len(protocol.coverages))
     result = BacktestResult(
-        rows,
-        list(coverages),
-        list(origins),
-        horizon,
+        protocol.rows,
+        protocol.coverages,
+        protocol.origins,
+        protocol.horizon,
         grid_offsets,
-        events.tz,
+        protocol.events.tz,
         np.zeros(len(grid_offsets), dtype=np.int64),
         np.zeros(shape),
         np.zeros(cshape),
     )
-    score_at = middle_coverage(coverages)
-    result.districts = sorted(region.districts)
-    result.district_incidents = np.zeros((*shape, len(result.districts)))
-    for name in rows:
+    districts = protocol.districts
+    result.districts = districts
+    result.district_incidents = np.zeros((*shape, len(districts)))
+    for name in protocol.rows:
         result.hits[name] = np.zeros(cshape)
         for table in ("log_likelihood", "brier", "auc20", "fit_seconds", "predict_seconds"):
             getattr(result, table)[name] = np.zeros(shape)
         result.calibration[name] = np.full((*shape, CALIBRATION_BINS, 2), np.nan)
-        result.flagged_cells[name] = np.zeros((*shape, len(result.districts)))
-    for f, offset in enumerate(grid_offsets):
-        grid = Grid.from_region(region, cell, offset)
-        result.n_cells[f] = grid.n_cells
-        ks = [metrics.n_flagged(grid.n_cells, c) for c in coverages]
-        cells = grid.locate(events.x, events.y)
-        # One 0/1 mask of cells per district (none when the region has no named districts).
-        cell_district = grid.districts(region) if result.districts else np.array([], dtype=object)
-        members_of = [np.asarray(cell_district == d, dtype=np.float64) for d in result.districts]
-        for o, origin in enumerate(origins):
-            window = (events.t >= origin) & (events.t < origin + horizon)
-            actual = grid.counts(cells[window])
-            result.incidents[f, o] = actual.sum()
-            result.district_incidents[f, o] = [float(actual @ m) for m in members_of]
-            result.best[f, o] = [metrics.best_hits(actual, k) for k in ks]
-            predictions: dict[str, FloatArray] = {}
-            for name in rows:
-                started = time.perf_counter()
-                if name.startswith("oracle") and oracle is not None:
-                    realised = name == "oracle"
-                    pred = oracle.intensity(grid, origin, origin + horizon, realised=realised)
-                    fitted = predicted = time.perf_counter()
-                elif name == "ensemble" and members:
-                    fitted = time.perf_counter()
-                    weights = _ensemble_weights(result, members, origins, f, o, horizon, score_at)
-                    pred = combine([predictions[m] for m in members], weights)
-                    predicted = time.perf_counter()
-                    result.fit_seconds[name][f, o] = sum(
-                        result.fit_seconds[m][f, o] for m in members
-                    )
-                else:
-                    model = factory(name, random_state).fit(events, grid, origin)
-                    fitted = time.perf_counter()
-                    pred = model.predict(origin, origin + horizon)
-                    predicted = time.perf_counter()
-                    result.fit_seconds[name][f, o] = fitted - started
-                result.predict_seconds[name][f, o] = predicted - fitted
-                predictions[name] = pred
-                result.hits[name][f, o] = [metrics.hits(pred, actual, k) for k in ks]
-                result.log_likelihood[name][f, o] = metrics.poisson_log_likelihood(pred, actual)
-                result.brier[name][f, o] = metrics.brier_score(pred, actual)
-                result.auc20[name][f, o] = (
-                    metrics.coverage_auc(pred, actual) if actual.sum() > 0 else np.nan
-                )
-                deciles = metrics.calibration_by_decile(pred, actual, bins=CALIBRATION_BINS)
-                result.calibration[name][f, o, deciles["decile"].to_numpy() - 1] = deciles[
-                    ["mean_forecast", "mean_observed"]
-                ].to_numpy()
-                result.flagged_cells[name][f, o] = [
-                    metrics.hits(pred, m, ks[score_at]) for m in members_of
-                ]
-            if progress is not None:
-                done = f * len(origins) + o + 1
-                progress(
-                    f"[{done}/{len(grid_offsets) * len(origins)}] offset {f + 1}/"
-                    f"{len(grid_offsets)} origin {from_days(origin, events.tz):%Y-%m-%d %H:%M} "
-                    f"incidents {int(actual.sum())}"
-                )
-    if result.incidents.sum() == 0:
-        raise InputError("no incidents in any forecast window")
+        result.flagged_cells[name] = np.zeros((*shape, len(districts)))
     return result
+
+
+def _offset_grid(index: int, grid: Grid, region: Region, protocol: _Protocol) -> _OffsetGrid:
+    """Locate every incident on ``grid`` once, and mask each district's cells."""
+    events = protocol.events
+    ks = [metrics.n_flagged(grid.n_cells, c) for c in protocol.coverages]
+    cells = grid.locate(events.x, events.y)
+    districts = protocol.districts
+    # Assigning cells to districts intersects every cell: skip it when there are none.
+    cell_district = grid.districts(region) if districts else np.array([], dtype=object)
+    masks = [np.asarray(cell_district == d, dtype=np.float64) for d in districts]
+    return _OffsetGrid(index, grid, ks, cells, masks)
+
+
+def _observe_window(
+    result: BacktestResult, protocol: _Protocol, layout: _OffsetGrid, o: int
+) -> FloatArray:
+    """Count the incidents per cell in origin ``o``'s window and record their totals."""
+    f, origin, events = layout.index, protocol.origins[o], protocol.events
+    window = (events.t >= origin) & (events.t < origin + protocol.horizon)
+    actual = layout.grid.counts(layout.cells[window])
+    result.incidents[f, o] = actual.sum()
+    result.district_incidents[f, o] = [float(actual @ m) for m in layout.district_masks]
+    result.best[f, o] = [metrics.best_hits(actual, k) for k in layout.ks]
+    return actual
+
+
+def _forecast_and_score_window(
+    result: BacktestResult, protocol: _Protocol, layout: _OffsetGrid, o: int, actual: FloatArray
+) -> None:
+    """Forecast origin ``o``'s window with every row, in order, and score each forecast.
+
+    Rows are scored as they go because the ensemble reads its members' forecasts and fit
+    times for this window, and their hits in earlier windows.
+    """
+    predictions: dict[str, FloatArray] = {}
+    for name in protocol.rows:
+        forecast = _forecast(result, protocol, layout, o, name, predictions)
+        predictions[name] = forecast.expected
+        _score_forecast(result, protocol, layout, o, name, forecast, actual)
+
+
+def _forecast(
+    result: BacktestResult,
+    protocol: _Protocol,
+    layout: _OffsetGrid,
+    o: int,
+    name: str,
+    predictions: dict[str, FloatArray],
+) -> _Forecast:
+    """Row ``name``'s forecast for origin ``o``'s window: oracle, ensemble or a fitted model."""
+    origin = protocol.origins[o]
+    if name.startswith("oracle") and protocol.oracle is not None:
+        return _oracle_forecast(protocol.oracle, name, layout.grid, origin, protocol.horizon)
+    if name == "ensemble" and protocol.members:
+        return _ensemble_forecast(result, protocol, layout.index, o, predictions)
+    return _fitted_forecast(protocol, name, layout.grid, origin)
+
+
+def _oracle_forecast(
+    oracle: Simulation, name: str, grid: Grid, origin: float, horizon: float
+) -> _Forecast:
+    """The simulation's true intensity over the window; it is not fitted, so it costs 0 s."""
+    realised = name == "oracle"
+    expected = oracle.intensity(grid, origin, origin + horizon, realised=realised)
+    return _Forecast(expected, 0.0, 0.0)
+
+
+def _ensemble_forecast(
+    result: BacktestResult,
+    protocol: _Protocol,
+    f: int,
+    o: int,
+    predictions: dict[str, FloatArray],
+) -> _Forecast:
+    """Mix the members' forecasts for this window; its fit time is the members' fit times."""
+    started = time.perf_counter()
+    weights = _ensemble_weights(
+        result, protocol.members, protocol.origins, f, o, protocol.horizon, protocol.score_at
+    )
+    expected = combine([predictions[m] for m in protocol.members], weights)
+    predict_seconds = time.perf_counter() - started
+    fit_seconds = sum(result.fit_seconds[m][f, o] for m in protocol.members)
+    return _Forecast(expected, float(fit_seconds), predict_seconds)
+
+
+def _fitted_forecast(protocol: _Protocol, name: str, grid: Grid, origin: float) -> _Forecast:
+    """Fit a fresh model on the incidents before ``origin`` and forecast the window."""
+    started = time.perf_counter()
+    model = protocol.factory(name, protocol.random_state).fit(protocol.events, grid, origin)
+    fitted = time.perf_counter()
+    expected = model.predict(origin, origin + protocol.horizon)
+    return _Forecast(expected, fitted - started, time.perf_counter() - fitted)
+
+
+def _score_forecast(
+    result: BacktestResult,
+    protocol: _Protocol,
+    layout: _OffsetGrid,
+    o: int,
+    name: str,
+    forecast: _Forecast,
+    actual: FloatArray,
+) -> None:
+    """Write every score of one row's forecast for one window into the result tables."""
+    f, pred = layout.index, forecast.expected
+    result.fit_seconds[name][f, o] = forecast.fit_seconds
+    result.predict_seconds[name][f, o] = forecast.predict_seconds
+    result.hits[name][f, o] = [metrics.hits(pred, actual, k) for k in layout.ks]
+    result.log_likelihood[name][f, o] = metrics.poisson_log_likelihood(pred, actual)
+    result.brier[name][f, o] = metrics.brier_score(pred, actual)
+    result.auc20[name][f, o] = metrics.coverage_auc(pred, actual) if actual.sum() > 0 else np.nan
+    deciles = metrics.calibration_by_decile(pred, actual, bins=CALIBRATION_BINS)
+    result.calibration[name][f, o, deciles["decile"].to_numpy() - 1] = deciles[
+        ["mean_forecast", "mean_observed"]
+    ].to_numpy()
+    k = layout.ks[protocol.score_at]
+    result.flagged_cells[name][f, o] = [metrics.hits(pred, m, k) for m in layout.district_masks]
+
+
+def _progress_line(protocol: _Protocol, f: int, n_offsets: int, o: int, actual: FloatArray) -> str:
+    """``[done/total] offset i/n origin <local time> incidents <count>``."""
+    n_origins = len(protocol.origins)
+    origin = from_days(protocol.origins[o], protocol.events.tz)
+    return (
+        f"[{f * n_origins + o + 1}/{n_offsets * n_origins}] offset {f + 1}/{n_offsets} "
+        f"origin {origin:%Y-%m-%d %H:%M} incidents {int(actual.sum())}"
+    )
 
 
 def _ensemble_weights(
@@ -376,10 +522,26 @@ def _ensemble_weights(
 def to_markdown(summary: dict[str, Any], coverages: Sequence[float]) -> str:
     """Render :meth:`BacktestResult.summary` as Markdown tables (accuracy, fit, calibration,
     and equity when the region has districts)."""
+    lines = [
+        *_accuracy_table(summary, coverages),
+        "",
+        *_fit_table(summary),
+        "",
+        *_calibration_table(summary),
+    ]
+    districts = [row["district"] for row in next(iter(summary.values()))["equity"]]
+    if districts:
+        lines += ["", *_equity_table(summary, districts)]
+    return "\n".join(lines) + "\n"
 
-    def ci(d: dict[str, float], digits: int) -> str:
-        return f"{d['estimate']:.{digits}f} [{d['low']:.{digits}f}, {d['high']:.{digits}f}]"
 
+def _with_interval(d: dict[str, float], digits: int) -> str:
+    """``estimate [low, high]``."""
+    return f"{d['estimate']:.{digits}f} [{d['low']:.{digits}f}, {d['high']:.{digits}f}]"
+
+
+def _accuracy_table(summary: dict[str, Any], coverages: Sequence[float]) -> list[str]:
+    """Hit rate, PAI and PEI* with their intervals, per model and coverage."""
     lines = [
         "| model | coverage | hit rate [95% CI] | PAI [95% CI] | PEI* [95% CI] |",
         "|---|---|---|---|---|",
@@ -388,11 +550,15 @@ def to_markdown(summary: dict[str, Any], coverages: Sequence[float]) -> str:
         for c in coverages:
             row = s["coverage"][f"{c:g}"]
             lines.append(
-                f"| {name} | {c:.0%} | {ci(row['hit_rate'], 3)} | {ci(row['pai'], 2)} | "
-                f"{ci(row['pei_star'], 3)} |"
+                f"| {name} | {c:.0%} | {_with_interval(row['hit_rate'], 3)} | "
+                f"{_with_interval(row['pai'], 2)} | {_with_interval(row['pei_star'], 3)} |"
             )
-    lines += [
-        "",
+    return lines
+
+
+def _fit_table(summary: dict[str, Any]) -> list[str]:
+    """Likelihood, Brier score, coverage AUC and timings per model."""
+    lines = [
         "| model | log-likelihood / incident | Brier | coverage AUC to 20% | fit s / origin "
         "| predict s / origin |",
         "|---|---|---|---|---|---|",
@@ -403,8 +569,12 @@ def to_markdown(summary: dict[str, Any], coverages: Sequence[float]) -> str:
             f"{s['coverage_auc_20']:.3f} | {s['fit_seconds_per_origin']:.3f} | "
             f"{s['predict_seconds_per_origin']:.4f} |"
         )
-    lines += [
-        "",
+    return lines
+
+
+def _calibration_table(summary: dict[str, Any]) -> list[str]:
+    """Observed ÷ forecast per decile of forecast, per model."""
+    lines = [
         "Calibration: observed ÷ forecast incidents per cell, by decile of forecast "
         "(1 = lowest; 1.00 = calibrated).",
         "",
@@ -419,17 +589,19 @@ def to_markdown(summary: dict[str, Any], coverages: Sequence[float]) -> str:
             for row in s["calibration"]
         ]
         lines.append(f"| {name} | " + " | ".join(ratios) + " |")
-    districts = [row["district"] for row in next(iter(summary.values()))["equity"]]
-    if districts:
-        lines += [
-            "",
-            "Equity at the middle coverage: share of flagged cells ÷ share of incidents per "
-            "district (1.00 = flagged in proportion to incidents).",
-            "",
-            "| model | " + " | ".join(districts) + " |",
-            "|---|" + "---|" * len(districts),
-        ]
-        for name, s in summary.items():
-            ratios = ["—" if row["ratio"] is None else f"{row['ratio']:.2f}" for row in s["equity"]]
-            lines.append(f"| {name} | " + " | ".join(ratios) + " |")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _equity_table(summary: dict[str, Any], districts: list[str]) -> list[str]:
+    """Share of flagged cells ÷ share of incidents per district, per model."""
+    lines = [
+        "Equity at the middle coverage: share of flagged cells ÷ share of incidents per "
+        "district (1.00 = flagged in proportion to incidents).",
+        "",
+        "| model | " + " | ".join(districts) + " |",
+        "|---|" + "---|" * len(districts),
+    ]
+    for name, s in summary.items():
+        ratios = ["—" if row["ratio"] is None else f"{row['ratio']:.2f}" for row in s["equity"]]
+        lines.append(f"| {name} | " + " | ".join(ratios) + " |")
+    return lines

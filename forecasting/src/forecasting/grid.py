@@ -8,6 +8,7 @@ order of ``Grid.flat`` (row-major, south to north, west to east).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import numpy as np
 import shapely
@@ -18,6 +19,22 @@ from .geo import Region
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+
+
+class GridSpec(TypedDict):
+    """A grid's lattice as plain JSON values; with the active-cell mask it rebuilds the grid.
+
+    See :meth:`Grid.spec` and :meth:`Grid.from_spec`.
+    """
+
+    x0: float
+    y0: float
+    cell: float
+    nx: int
+    ny: int
+    n_cells: int
+    crs: str
+    offset: list[float]  # two floats; a list rather than a tuple so that it survives JSON
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,6 +142,49 @@ class Grid:
             region, cell, (float(rng.uniform(0, cell)), float(rng.uniform(0, cell)))
         )
 
+    @classmethod
+    def from_spec(cls, spec: GridSpec, active: NDArray[np.bool_]) -> Grid:
+        """Rebuild a grid from its :meth:`spec` and its :attr:`active` mask.
+
+        Nothing is recomputed from a region, so the grid is the one that was saved even if
+        the region has changed since.
+
+        Parameters
+        ----------
+        spec : GridSpec
+            As returned by :meth:`spec`, possibly after a JSON round trip. A spec without
+            ``offset`` gets (0, 0).
+        active : ndarray of bool, shape (ny, nx) or (ny * nx,)
+            Which lattice cells belong to the grid, row-major as in :attr:`active`.
+
+        Raises
+        ------
+        InputError
+            If the mask does not have ``nx * ny`` cells or its number of active cells is
+            not ``spec["n_cells"]``.
+        """
+        nx, ny = int(spec["nx"]), int(spec["ny"])
+        mask = np.asarray(active, dtype=bool)
+        if mask.size != nx * ny:
+            raise InputError(f"active mask has {mask.size} cells, the {nx}x{ny} grid {nx * ny}")
+        mask = mask.reshape(ny, nx)
+        if int(mask.sum()) != int(spec["n_cells"]):
+            raise InputError(
+                f"active mask has {int(mask.sum())} active cells, the spec {spec['n_cells']}"
+            )
+        # Specs stored before grids had offsets lack the key, despite what the type says.
+        dx, dy = spec.get("offset", (0.0, 0.0))
+        return cls(
+            float(spec["x0"]),
+            float(spec["y0"]),
+            float(spec["cell"]),
+            nx,
+            ny,
+            mask,
+            str(spec["crs"]),
+            (float(dx), float(dy)),
+        )
+
     @property
     def n_cells(self) -> int:
         """Number of active cells."""
@@ -184,8 +244,15 @@ class Grid:
             best[better] = area[better]
         return names
 
-    def spec(self) -> dict[str, object]:
-        """A JSON-friendly description of the grid (for model metadata)."""
+    def spec(self) -> GridSpec:
+        """A JSON-friendly description of the grid (for model metadata).
+
+        Returns
+        -------
+        GridSpec
+            The lattice (corner, cell, size, CRS, offset) and the number of active cells;
+            :meth:`from_spec` rebuilds the grid from it and :attr:`active`.
+        """
         return {
             "x0": self.x0,
             "y0": self.y0,

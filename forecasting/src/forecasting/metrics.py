@@ -82,6 +82,10 @@ def pai(
 
     With equal cell areas (the default) ``a/A`` is the flagged share of cells; with ``areas``
     the flagged area is the expected area of the flagged cells under the same tie rule.
+
+    See Also
+    --------
+    pai_from_counts : the same ratio from counts, and pooled over windows.
     """
     a = np.asarray(actual, dtype=np.float64)
     k = n_flagged(len(a), fraction)
@@ -91,6 +95,43 @@ def pai(
         w = np.asarray(areas, dtype=np.float64)
         area_share = hits(forecast, w, k) / float(w.sum())
     return hit_rate(forecast, a, fraction) / area_share
+
+
+def pai_from_counts(
+    hits: float, incidents: float, flagged_cells: float, cells: float
+) -> float | None:
+    """Predictive accuracy index from counts: ``(hits / incidents) / (flagged_cells / cells)``.
+
+    Given sums over several windows (hits summed over windows / incidents summed over
+    windows, divided by flagged cells summed / cells summed) it is the pooled PAI, the
+    definition the Callao app uses everywhere. For one window and one grid it equals
+    :func:`pai` with equal cell areas.
+
+    Parameters
+    ----------
+    hits : float
+        Incidents in the flagged cells (expected, when ties are split).
+    incidents : float
+        All incidents.
+    flagged_cells : float
+        Flagged cells, or flagged area.
+    cells : float
+        All cells, or the area of the region, in the unit of ``flagged_cells``.
+
+    Returns
+    -------
+    float or None
+        The PAI; None when ``incidents``, ``flagged_cells`` or ``cells`` is 0, where it is
+        undefined.
+
+    Examples
+    --------
+    >>> pai_from_counts(hits=25, incidents=100, flagged_cells=5, cells=100)
+    5.0
+    """
+    if incidents == 0 or flagged_cells == 0 or cells == 0:
+        return None
+    return (hits / incidents) / (flagged_cells / cells)
 
 
 def best_hits(actual: ArrayLike, k: int) -> float:

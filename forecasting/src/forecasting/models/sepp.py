@@ -7,6 +7,8 @@ per cell plus near-repeat excitation that decays exponentially in time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
@@ -50,6 +52,54 @@ def same_cell_pairs(
     later = np.where(flip, a, b)
     earlier = np.where(flip, b, a)
     return later, earlier, np.abs(dt)
+
+
+def _squarem(
+    em_step: Callable[[FloatArray], FloatArray], x: FloatArray, n_iter: int, tol: float
+) -> tuple[FloatArray, int]:
+    """Iterate ``em_step`` from ``x`` with SQUAREM acceleration (Varadhan & Roland 2008).
+
+    ``x`` is ``(mu_1, ..., mu_n, theta, omega)``. An extrapolation that leaves the parameter
+    space (a negative ``mu`` or ``theta``, ``theta >= 1`` or ``omega <= 0``) is replaced by
+    the two plain EM steps. Each cycle takes three EM steps; cycles stop once ``n_iter``
+    steps are taken or when :func:`_relative_change` over a cycle is below ``tol``.
+
+    Returns
+    -------
+    x : ndarray of float
+        The last iterate.
+    steps : int
+        EM steps taken.
+    """
+    it = 0
+    while it < n_iter:
+        x1 = em_step(x)
+        x2 = em_step(x1)
+        it += 2
+        r, v = x1 - x, x2 - 2 * x1 + x
+        # Plain sums, not np.linalg.norm: BLAS threads spin on a busy 2-core machine.
+        alpha = -float(np.sqrt((r * r).sum() / max(float((v * v).sum()), 1e-300)))
+        proposal = x - 2 * alpha * r + alpha**2 * v if alpha < -1 else x2
+        if not (np.all(proposal[:-1] >= 0) and proposal[-2] < 1 and proposal[-1] > 0):
+            proposal = x2
+        x_new = em_step(proposal)
+        it += 1
+        done = _relative_change(x, x_new) < tol
+        x = x_new
+        if done:
+            break
+    return x, it
+
+
+def _relative_change(a: FloatArray, b: FloatArray) -> float:
+    """Largest relative change of theta, of omega and (in L1 norm) of the background rates."""
+    return float(
+        max(
+            abs(b[-2] - a[-2]) / max(a[-2], 1e-12),
+            abs(b[-1] - a[-1]) / max(a[-1], 1e-12),
+            float(np.abs(b[:-2] - a[:-2]).sum()) / max(float(a[:-2].sum()), 1e-12),
+        )
+    )
 
 
 class GridSEPP(ForecastModel):
@@ -145,34 +195,9 @@ class GridSEPP(ForecastModel):
             omega_new = 1.0 / (mean_dt + lag / np.expm1(min(omega * lag, 700.0)))
             return np.append(mu_new, [theta_new, omega_new])
 
-        def change(a: FloatArray, b: FloatArray) -> float:
-            return float(
-                max(
-                    abs(b[-2] - a[-2]) / max(a[-2], 1e-12),
-                    abs(b[-1] - a[-1]) / max(a[-1], 1e-12),
-                    float(np.abs(b[:-2] - a[:-2]).sum()) / max(float(a[:-2].sum()), 1e-12),
-                )
-            )
-
         counts = np.bincount(c, minlength=n_cells).astype(np.float64)
         x = np.append(counts / span * (1.0 - self.theta_init), [self.theta_init, self.omega_init])
-        it = 0
-        while it < int(self.n_iter):
-            x1 = em_step(x)
-            x2 = em_step(x1)
-            it += 2
-            r, v = x1 - x, x2 - 2 * x1 + x
-            # Plain sums, not np.linalg.norm: BLAS threads spin on a busy 2-core machine.
-            alpha = -float(np.sqrt((r * r).sum() / max(float((v * v).sum()), 1e-300)))
-            proposal = x - 2 * alpha * r + alpha**2 * v if alpha < -1 else x2
-            if not (np.all(proposal[:-1] >= 0) and proposal[-2] < 1 and proposal[-1] > 0):
-                proposal = x2
-            x_new = em_step(proposal)
-            it += 1
-            done = change(x, x_new) < self.tol
-            x = x_new
-            if done:
-                break
+        x, it = _squarem(em_step, x, int(self.n_iter), self.tol)
         mu, theta, omega = x[:-2], float(x[-2]), float(x[-1])
         self.mu_ = mu
         self.theta_ = theta

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -67,9 +68,76 @@ def simulate(
     rng = np.random.default_rng(random_state)
     t0 = to_days(start, tz)
     t1 = t0 + float(days)
+    hotspots = _draw_hotspots(region, n_hotspots, hotspot_sigma, hotspot_share, rng)
+    params: dict[str, Any] = {
+        "background_per_day": float(background_per_day),
+        "hotspot_centres": hotspots.centres,
+        "hotspot_sigmas": hotspots.sigmas,
+        "hotspot_weights": hotspots.weights,
+        "hotspot_mass": np.maximum(hotspots.mass, 1e-6),
+        "uniform_share": 1.0 - hotspot_share,
+        "theta": float(theta),
+        "omega": float(omega),
+        "sigma_trigger": float(sigma_trigger),
+        "daily_amplitude": float(daily_amplitude),
+        "daily_peak_hour": float(daily_peak_hour),
+        "weekly_amplitude": float(weekly_amplitude),
+        "weekly_peak_day": float(weekly_peak_day),
+        "utc_offset_hours": _utc_offset_hours(t0, tz),
+        "start": t0,
+        "end": t1,
+    }
+    peak = (1 + daily_amplitude) * (1 + weekly_amplitude)
+    t = _draw_background_times(params, t0, t1, background_per_day * peak * days, peak, rng)
+    x, y = _draw_background_places(region, hotspots, 1 - hotspot_share, len(t), rng)
+    background = _Incidents(t, x, y, _draw_categories(len(t), rng))
+    every = _add_offspring(region, background, theta, omega, sigma_trigger, t1, rng)
+    category = np.asarray(list(CATEGORIES), dtype=object)[every.cat]
+    origin = _draw_origins(len(every.t), rng)
+    # Whole seconds, as a CSV would carry them, so that a reloaded file is the same history.
+    t = np.round(every.t * 86_400.0) / 86_400.0
+    events = Events(t, every.x, every.y, category, origin, region.crs, tz)
+    return Simulation(events, region, params)
+
+
+@dataclass(frozen=True)
+class _Hotspots:
+    """Gaussian hotspots of the background: centres (n, 2), spreads, shares of background
+    and the share of each one's mass inside the region."""
+
+    centres: FloatArray
+    sigmas: FloatArray
+    weights: FloatArray
+    mass: FloatArray
+
+
+@dataclass(frozen=True)
+class _Incidents:
+    """Simulated incidents: times (days), coordinates (metres), indices into CATEGORIES."""
+
+    t: FloatArray
+    x: FloatArray
+    y: FloatArray
+    cat: NDArray[np.int64]
+
+
+def _utc_offset_hours(t0: float, tz: str) -> float:
+    """Offset of ``tz`` from UTC at ``t0``, in hours."""
     import pandas as pd
 
     offset = pd.Timestamp(t0 * 86_400e9, unit="ns", tz="UTC").tz_convert(tz).utcoffset()
+    return offset.total_seconds() / 3600.0 if offset is not None else 0.0
+
+
+def _draw_hotspots(
+    region: Region,
+    n_hotspots: int,
+    hotspot_sigma: tuple[float, float],
+    hotspot_share: float,
+    rng: np.random.Generator,
+) -> _Hotspots:
+    """Hotspot centres uniform in the region, spreads uniform in ``hotspot_sigma`` and
+    Dirichlet shares of ``hotspot_share``; the mass inside comes from 20 000 draws each."""
     centres = _uniform_points(region, n_hotspots, rng)
     sigmas = rng.uniform(*hotspot_sigma, size=n_hotspots)
     weights = rng.dirichlet(np.ones(n_hotspots)) * hotspot_share
@@ -81,40 +149,61 @@ def simulate(
             for c, s in zip(centres, sigmas, strict=True)
         ]
     )
-    params: dict[str, Any] = {
-        "background_per_day": float(background_per_day),
-        "hotspot_centres": centres,
-        "hotspot_sigmas": sigmas,
-        "hotspot_weights": weights,
-        "hotspot_mass": np.maximum(mass, 1e-6),
-        "uniform_share": 1.0 - hotspot_share,
-        "theta": float(theta),
-        "omega": float(omega),
-        "sigma_trigger": float(sigma_trigger),
-        "daily_amplitude": float(daily_amplitude),
-        "daily_peak_hour": float(daily_peak_hour),
-        "weekly_amplitude": float(weekly_amplitude),
-        "weekly_peak_day": float(weekly_peak_day),
-        "utc_offset_hours": offset.total_seconds() / 3600.0 if offset is not None else 0.0,
-        "start": t0,
-        "end": t1,
-    }
-    # Background by thinning a homogeneous process at the seasonal peak rate.
-    peak = (1 + daily_amplitude) * (1 + weekly_amplitude)
-    t = rng.uniform(t0, t1, size=rng.poisson(background_per_day * peak * days))
-    t = t[rng.uniform(size=len(t)) * peak < season_factor(params, t)]
-    component = rng.choice(n_hotspots + 1, size=len(t), p=np.append(weights, 1 - hotspot_share))
-    x, y = np.empty(len(t)), np.empty(len(t))
+    return _Hotspots(centres, sigmas, weights, mass)
+
+
+def _draw_background_times(
+    params: dict[str, Any],
+    t0: float,
+    t1: float,
+    expected_at_peak: float,
+    peak: float,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """Background times in ``[t0, t1)`` following the seasonal rate of ``params``."""
+    # Thinning a homogeneous process at the seasonal peak rate.
+    t = rng.uniform(t0, t1, size=rng.poisson(expected_at_peak))
+    return t[rng.uniform(size=len(t)) * peak < season_factor(params, t)]
+
+
+def _draw_background_places(
+    region: Region, hotspots: _Hotspots, uniform_share: float, n: int, rng: np.random.Generator
+) -> tuple[FloatArray, FloatArray]:
+    """``n`` points, each from a hotspot (by its weight) or, with ``uniform_share``, uniform."""
+    n_hotspots = len(hotspots.sigmas)
+    component = rng.choice(n_hotspots + 1, size=n, p=np.append(hotspots.weights, uniform_share))
+    x, y = np.empty(n), np.empty(n)
     for k in range(n_hotspots + 1):
         sel = np.flatnonzero(component == k)
         if k < n_hotspots:
-            x[sel], y[sel] = _gaussian_points(region, centres[k], sigmas[k], len(sel), rng)
+            centre, sigma = hotspots.centres[k], hotspots.sigmas[k]
+            x[sel], y[sel] = _gaussian_points(region, centre, sigma, len(sel), rng)
         else:
             x[sel], y[sel] = _uniform_points(region, len(sel), rng).T
-    cats, probs = list(CATEGORIES), np.array(list(CATEGORIES.values()))
-    cat = rng.choice(len(cats), size=len(t), p=probs / probs.sum())
+    return x, y
+
+
+def _draw_categories(n: int, rng: np.random.Generator) -> NDArray[np.int64]:
+    """Indices into CATEGORIES, drawn by their relative frequencies."""
+    probs = np.array(list(CATEGORIES.values()))
+    return rng.choice(len(probs), size=n, p=probs / probs.sum())
+
+
+def _add_offspring(
+    region: Region,
+    background: _Incidents,
+    theta: float,
+    omega: float,
+    sigma_trigger: float,
+    t1: float,
+    rng: np.random.Generator,
+) -> _Incidents:
+    """The background followed by its offspring, generation by generation, up to ``t1``.
+
+    Each child inherits its parent's category; children outside the region are dropped.
+    """
+    t, x, y, cat = background.t, background.x, background.y, background.cat
     all_t, all_x, all_y, all_cat = [t], [x], [y], [cat]
-    # Offspring generation by generation; each inherits its parent's category.
     while len(t):
         n_child = rng.poisson(theta, size=len(t))
         parent = np.repeat(np.arange(len(t)), n_child)
@@ -128,17 +217,16 @@ def simulate(
         all_x.append(x)
         all_y.append(y)
         all_cat.append(cat)
-    t, x, y = np.concatenate(all_t), np.concatenate(all_x), np.concatenate(all_y)
-    category = np.asarray(cats, dtype=object)[np.concatenate(all_cat)]
-    origin_names = list(ORIGINS)
-    origin_p = np.array(list(ORIGINS.values()))
-    origin = np.asarray(origin_names, dtype=object)[
-        rng.choice(len(origin_names), size=len(t), p=origin_p / origin_p.sum())
-    ]
-    # Whole seconds, as a CSV would carry them, so that a reloaded file is the same history.
-    t = np.round(t * 86_400.0) / 86_400.0
-    events = Events(t, x, y, category, origin, region.crs, tz)
-    return Simulation(events, region, params)
+    return _Incidents(
+        np.concatenate(all_t), np.concatenate(all_x), np.concatenate(all_y), np.concatenate(all_cat)
+    )
+
+
+def _draw_origins(n: int, rng: np.random.Generator) -> NDArray[np.object_]:
+    """Origin names (the keys of ORIGINS), drawn by their relative frequencies."""
+    names = list(ORIGINS)
+    probs = np.array(list(ORIGINS.values()))
+    return np.asarray(names, dtype=object)[rng.choice(len(names), size=n, p=probs / probs.sum())]
 
 
 def _uniform_points(region: Region, n: int, rng: np.random.Generator) -> FloatArray:
