@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -7,17 +9,18 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.roles import SIGNED_IN
-from incidents.models import District
 
 
 class MeSerializer(serializers.ModelSerializer):
-    district: serializers.SlugRelatedField[District] = serializers.SlugRelatedField(
-        slug_field="ubigeo", read_only=True
-    )
+    district = serializers.SerializerMethodField()
 
     class Meta:
         model = User
         fields = ("username", "first_name", "last_name", "role", "district")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_district(self, user: User) -> str | None:
+        return user.district_key
 
 
 class MeApi(APIView):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,8 +31,10 @@ class User(AbstractUser):
     role = models.CharField(
         _("role"), max_length=32, choices=Role.choices, default=Role.COMMUNITY_LEADER
     )
+    # The model is named by a setting (a domain app's District), so accounts stays below the
+    # domain apps; the column stays on the user row so the check below holds in the database.
     district = models.ForeignKey(
-        "incidents.District",
+        settings.ACCOUNTS_DISTRICT_MODEL,
         verbose_name=_("district"),
         null=True,
         blank=True,
@@ -61,6 +64,11 @@ class User(AbstractUser):
             raise ValidationError(
                 {"district": _("Police officers and community leaders must belong to a district.")}
             )
+
+    @property
+    def district_key(self) -> str | None:
+        """The district's public code (its natural key, a UBIGEO for Callao), or None."""
+        return None if self.district is None else str(self.district.natural_key()[0])
 
     @property
     def is_admin_role(self) -> bool:

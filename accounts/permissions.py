@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.sites import AdminSite
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from accounts.roles import ADMINS, Audience, role_of
@@ -26,7 +27,7 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 class RolePermission(BasePermission):
     """Admits a request only if the view declares ``allowed_roles`` containing its role."""
 
-    message = "Su rol no tiene acceso a este recurso. / Your role may not access this resource."
+    message = _("Your role may not access this resource.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         allowed: Audience | None = getattr(view, "allowed_roles", None)

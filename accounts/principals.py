@@ -30,10 +30,15 @@ DISTRICT_HINT = "_accounts_district"
 
 @dataclass(frozen=True)
 class Principal:
+    """A signed-in, active user as the fast paths see it (role rules accept it like a User)."""
+
     user_id: int
     role: str
-    district_ubigeo: str | None
+    district_id: int | None
+    district_key: str | None  # the district's natural key (User.district_key)
     session_hash: str
+    is_authenticated: bool = True
+    is_active: bool = True
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class SessionClaim:
 
 
 def principal_key(user_id: int | str) -> str:
-    return f"accounts:principal:{user_id}"
+    return f"accounts:principal:v2:{user_id}"
 
 
 def principal_forget(user_id: int) -> None:
@@ -90,8 +95,7 @@ def principal_forget_on_change(sender: Any, instance: Any, **kwargs: Any) -> Non
 def district_hint_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     """user_logged_in: remember the user's district in the session (see the module's doc)."""
     if request is not None and hasattr(request, "session"):
-        district = getattr(user, "district", None)
-        request.session[DISTRICT_HINT] = district.ubigeo if district is not None else None
+        request.session[DISTRICT_HINT] = getattr(user, "district_key", None)
 
 
 def _principal_load(user_id: int | str) -> Principal | None:
@@ -103,6 +107,7 @@ def _principal_load(user_id: int | str) -> Principal | None:
     return Principal(
         user_id=user.pk,
         role=user.role,
-        district_ubigeo=user.district.ubigeo if user.district else None,
+        district_id=user.district_id,
+        district_key=user.district_key,
         session_hash=user.get_session_auth_hash(),
     )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 
 from accounts.models import SensitiveRead, User
 from accounts.roles import DISTRICT_BOUND, Role
-from incidents.models import District
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ def user_create(
     username: str,
     password: str,
     role: str,
-    district: District | None = None,
+    district: Any = None,  # a row of settings.ACCOUNTS_DISTRICT_MODEL
     email: str = "",
     first_name: str = "",
     last_name: str = "",
@@ -45,10 +47,11 @@ def user_create(
 def demo_accounts_ensure(*, password: str) -> list[DemoAccount]:
     """Create or reset one demo account per role (idempotent).
 
-    District-bound roles are placed in the Callao district (UBIGEO 070101), or the
-    first district loaded if that one is missing.
+    District-bound roles are placed in the first district in the district model's order (for
+    Callao, UBIGEO 070101, the district of Callao itself).
     """
-    district = District.objects.filter(ubigeo="070101").first() or District.objects.first()
+    # The model named by ACCOUNTS_DISTRICT_MODEL (accounts never imports a domain app).
+    district: Any = apps.get_model(settings.ACCOUNTS_DISTRICT_MODEL)._default_manager.first()
     accounts: list[DemoAccount] = []
     with transaction.atomic():
         for role in Role:
@@ -65,7 +68,7 @@ def demo_accounts_ensure(*, password: str) -> list[DemoAccount]:
             user.set_password(password)
             user.full_clean()
             user.save()
-            accounts.append(DemoAccount(username, role.value, home.name if home else None))
+            accounts.append(DemoAccount(username, role.value, str(home) if home else None))
     return accounts
 
 

@@ -41,7 +41,9 @@ def env_bool(name: str, default: bool) -> bool:
     )
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     raw = os.environ.get(name)
     if raw is None:
         return default
@@ -53,6 +55,8 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         ) from exc
     if minimum is not None and value < minimum:
         raise ImproperlyConfiguredEnv(f"Environment variable {name}={value} is below {minimum}.")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfiguredEnv(f"Environment variable {name}={value} is above {maximum}.")
     return value
 
 

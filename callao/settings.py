@@ -85,7 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "callao.navigation.navigation",
             ],
         },
     },
@@ -104,6 +104,13 @@ DATABASES["default"]["TEST"] = {
     "NAME": env_str("TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{os.getpid()}")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Place: the local time zone and the projected CRS every app computes in ------------------
+# Times without an offset (imports, shifts, reports, SQL) are local time in this zone; read
+# it as django.utils.timezone.get_default_timezone().
+TIME_ZONE = env_str("TIME_ZONE", "America/Lima")
+# Metres for grids and cells: UTM zone 18S for Callao (EPSG:32718).
+PROJECTED_SRID = env_int("PROJECTED_SRID", 32718, minimum=1024)
 
 # --- Redis: cache, sessions, Celery broker -------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -124,12 +131,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = "America/Lima"
+CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Authentication --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# The area a police officer or community leader belongs to. Named here, not in accounts, so
+# that accounts (below the domain apps) never refers to one.
+ACCOUNTS_DISTRICT_MODEL = "incidents.District"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -159,7 +169,6 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
 LANGUAGE_CODE = "es-pe"
 LANGUAGES = [("es-pe", _("Español (Perú)")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "America/Lima"
 USE_I18N = True
 USE_TZ = True
 
@@ -187,6 +196,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.RolePermission"],
+    "EXCEPTION_HANDLER": "callao.api.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -271,22 +281,45 @@ DATASET_MAX_UPLOAD_MB = env_int("DATASET_MAX_UPLOAD_MB", 500, minimum=1)
 DATASET_MAX_REJECTED_SHARE = env_int("DATASET_MAX_REJECTED_PERCENT", 50, minimum=0) / 100
 
 # --- Report summaries (reports/summarizer; see docs/summarizer.md) ------------------------------
-SUMMARIZER_BACKEND = env_choice(
-    "SUMMARIZER_BACKEND", "template", {"template", "transformers", "openai"}
-)
+# Read as text here; reports.summarizer.config.SummarizerConfig types and checks them (it also
+# runs without Django), once at start-up in reports/apps.py.
+SUMMARIZER_BACKEND = env_str("SUMMARIZER_BACKEND", "template")
 LLM_MODEL_PATH = env_str("LLM_MODEL_PATH", "")
 LLM_BASE_URL = env_str("LLM_BASE_URL", "")
 LLM_MODEL = env_str("LLM_MODEL", "")
 LLM_API_KEY = env_str("LLM_API_KEY", "")
-LLM_TIMEOUT_S = env_int("LLM_TIMEOUT_S", 30, minimum=1)
-LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 2, minimum=0)
-LLM_MAX_NEW_TOKENS = env_int("LLM_MAX_NEW_TOKENS", 400, minimum=1)
+LLM_TIMEOUT_S = env_str("LLM_TIMEOUT_S", "30")
+LLM_MAX_RETRIES = env_str("LLM_MAX_RETRIES", "2")
+LLM_MAX_NEW_TOKENS = env_str("LLM_MAX_NEW_TOKENS", "400")
 
 # --- Reports ----------------------------------------------------------------------------------
 # Function filling the official report's accuracy / patrol coverage / equity sections.
 REPORTS_OFFICIAL_SECTIONS_PROVIDER = env_str(
-    "REPORTS_OFFICIAL_SECTIONS_PROVIDER", "predictions.reporting.official_sections"
+    "REPORTS_OFFICIAL_SECTIONS_PROVIDER", "predictions.reporting.forecast_sections"
 )
+
+# --- Forecasts and patrol zones (docs/predictions.md) ---------------------------------------
+# predictions/conf.py turns these into one typed object (shifts and per-district units parsed)
+# and checks them at start-up.
+PREDICTIONS_MODELS = env_list("PREDICTIONS_MODELS", ["naive365", "kde", "prospective", "sepp"])
+PREDICTIONS_TRAINING_ORIGINS = env_list(
+    "PREDICTIONS_TRAINING_ORIGINS", ["victim_report", "citizen_call"]
+)
+PREDICTIONS_BASELINE_MODEL = env_str("PREDICTIONS_BASELINE_MODEL", "naive365")
+PREDICTIONS_CELL_M = env_int("PREDICTIONS_CELL_M", 150, minimum=50)
+PREDICTIONS_FLAGGED_PERCENT = env_int("PREDICTIONS_FLAGGED_PERCENT", 5, minimum=0, maximum=100)
+PREDICTIONS_EXPLORATION_PERCENT = env_int(
+    "PREDICTIONS_EXPLORATION_PERCENT", 10, minimum=0, maximum=100
+)
+PREDICTIONS_PATROL_UNITS = env_int("PREDICTIONS_PATROL_UNITS", 4, minimum=1)
+PREDICTIONS_PATROL_UNITS_BY_DISTRICT = env_str("PREDICTIONS_PATROL_UNITS_BY_DISTRICT", "")
+PREDICTIONS_SHIFTS = env_str("PREDICTIONS_SHIFTS", "06:00-14:00,14:00-22:00,22:00-06:00")
+PREDICTIONS_FORECAST_LEAD_MINUTES = env_int("PREDICTIONS_FORECAST_LEAD_MINUTES", 30, minimum=0)
+PREDICTIONS_BACKTEST_ORIGINS = env_int("PREDICTIONS_BACKTEST_ORIGINS", 8, minimum=2)
+PREDICTIONS_BACKTEST_HORIZON_DAYS = env_int("PREDICTIONS_BACKTEST_HORIZON_DAYS", 7, minimum=1)
+PREDICTIONS_HISTORY_DAYS = env_int("PREDICTIONS_HISTORY_DAYS", 730, minimum=30)
+PREDICTIONS_STALE_RUN_MINUTES = env_int("PREDICTIONS_STALE_RUN_MINUTES", 120, minimum=1)
+PREDICTIONS_SEED = env_int("PREDICTIONS_SEED", 0, minimum=0)
 
 # --- Domain settings ------------------------------------------------------------------------
 BOUNDARIES_SOURCE = env_str("BOUNDARIES_SOURCE", "")

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from accounts import api as accounts_api
-from accounts.views import HomeView
 from callao import views
 
+handler400 = "callao.views.bad_request"
 handler403 = "callao.views.permission_denied"
 handler404 = "callao.views.page_not_found"
 handler500 = "callao.views.server_error"
@@ -17,7 +17,7 @@ api_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    path("", views.HomeView.as_view(), name="home"),
     path("cuenta/", include("accounts.urls")),
     path("", include("incidents.urls")),
     path("", include("reports.urls")),

@@ -1,4 +1,8 @@
-"""Operational endpoints: health, metrics, language switch, error pages."""
+"""Project pages: home, health, metrics, language switch, and the error pages.
+
+The error pages are where a page's domain errors (callao/errors.py) become responses: Django
+routes BadRequest, PermissionDenied and Http404 here (handler400/403/404 in callao/urls.py).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,15 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.permissions import RolePermission, roles_allowed
-from accounts.roles import PUBLIC
+from accounts.permissions import RolePermission, RolesAllowedMixin, roles_allowed
+from accounts.roles import ANALYSTS, PATROL, PUBLIC, Role, role_of
 from callao.celery import app as celery_app
+from callao.errors import DomainError
 
 WORKER_PING_TIMEOUT_S = 1.0
 WORKER_OK_KEY = "healthz:worker-ok"
@@ -96,13 +102,42 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     permission_classes = [RolePermission]
 
 
+def _domain_message(exception: Exception | None) -> str:
+    """A domain error's message (callao/errors.py) is for the person; Django's own are not."""
+    return str(exception) if isinstance(exception, DomainError) else ""
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    context = {"message": _domain_message(exception)}
+    return render(request, "400.html", context, status=400)
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return render(request, "403.html", {"message": _domain_message(exception)}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", {"message": _domain_message(exception)}, status=404)
 
 
 def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+class HomeView(RolesAllowedMixin, TemplateView):
+    """What each role can do, on one page."""
+
+    allowed_roles = PUBLIC
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        role = role_of(self.request.user)
+        context.update(
+            role=role,
+            can_patrol=role in PATROL,
+            can_analyse=role in ANALYSTS,
+            is_admin=role == Role.ADMIN,
+            is_community_leader=role == Role.COMMUNITY_LEADER,
+        )
+        return context

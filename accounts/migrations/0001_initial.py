@@ -4,6 +4,7 @@ import accounts.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -13,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('incidents', '0001_initial'),
+        migrations.swappable_dependency(settings.ACCOUNTS_DISTRICT_MODEL),
     ]
 
     operations = [
@@ -32,7 +33,7 @@ class Migration(migrations.Migration):
                 ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
                 ('role', models.CharField(choices=[('admin', 'Administrator'), ('official', 'Official'), ('planner', 'Planner'), ('officer', 'Police officer'), ('community_leader', 'Community leader')], default='community_leader', max_length=32, verbose_name='role')),
-                ('district', models.ForeignKey(blank=True, help_text='Required for police officers and community leaders.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='incidents.district', verbose_name='district')),
+                ('district', models.ForeignKey(blank=True, help_text='Required for police officers and community leaders.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to=settings.ACCOUNTS_DISTRICT_MODEL, verbose_name='district')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],

@@ -1,3 +1,5 @@
+"""The menu: every app's pages, each shown only to the roles that may open it."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest
