@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import tempfile
-import unicodedata
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from pathlib import Path
 
 from django.contrib.gis.gdal import CoordTransform, DataSource, GDALException, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+
+from callao.text import fold
 
 # INEI codes of the Constitutional Province of Callao (DESIGN.md, "Data at hand").
 CALLAO_UBIGEO: dict[str, str] = {
@@ -65,8 +66,10 @@ def normalise_name(raw: str) -> str:
     text = raw
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         text = raw.encode("cp1252").decode("utf-8")
-    ascii_only = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    letters = "".join(ch if ch.isalpha() or ch == " " else " " for ch in ascii_only.upper())
+    letters = "".join(
+        ch if ch.isalpha() or ch == " " else " " for ch in fold(text, ascii_only=True)
+    )
+    letters = letters.upper()
     return " ".join(letters.split())
 
 

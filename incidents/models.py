@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -9,10 +7,24 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role, role_of
+from incidents.querysets import (
+    SYNTHETIC_SOURCE,
+    CrimeCategoryQuerySet,
+    DistrictQuerySet,
+    IncidentQuerySet,
+)
 
-if TYPE_CHECKING:
-    from accounts.models import User
+__all__ = [
+    "SYNTHETIC_SOURCE",
+    "CrimeCategory",
+    "Dataset",
+    "DatasetStatus",
+    "District",
+    "DistrictPart",
+    "Incident",
+    "Origin",
+    "Sector",
+]
 
 
 class District(models.Model):
@@ -25,6 +37,8 @@ class District(models.Model):
     source = models.CharField(_("source"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = DistrictQuerySet.as_manager()
+
     class Meta:
         ordering = ["ubigeo"]
         verbose_name = _("district")
@@ -32,6 +46,9 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.ubigeo,)
 
 
 class DistrictPart(models.Model):
@@ -85,6 +102,8 @@ class CrimeCategory(models.Model):
         blank=True,
         help_text=_("Other spellings found in source files, matched without accents or case."),
     )
+
+    objects = CrimeCategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -168,29 +187,6 @@ class Dataset(models.Model):
             DatasetStatus.FAILED,
             DatasetStatus.DUPLICATE,
         }
-
-
-class IncidentQuerySet(models.QuerySet["Incident"]):
-    def visible_to(self, user: User | Any) -> IncidentQuerySet:
-        """Deny by default: the rows a user's role may count or see.
-
-        Officers see their own district; planners, officials (aggregates only, enforced by
-        the views) and admins see every district; everybody else sees nothing.
-        """
-        role = role_of(user)
-        if role in (Role.ADMIN, Role.PLANNER, Role.OFFICIAL):
-            return self
-        if role == Role.OFFICER and user.district_id is not None:
-            return self.filter(district_id=user.district_id)
-        return self.none()
-
-    def between(self, start: Any = None, end: Any = None) -> IncidentQuerySet:
-        queryset = self
-        if start is not None:
-            queryset = queryset.filter(occurred_at__gte=start)
-        if end is not None:
-            queryset = queryset.filter(occurred_at__lt=end)
-        return queryset
 
 
 class Incident(models.Model):

@@ -6,9 +6,10 @@ import hashlib
 import logging
 import tempfile
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Area, Intersection
@@ -18,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from incidents import tasks
 from incidents.boundaries import (
     SECTOR_CODE_FIELDS,
     SECTOR_NAME_FIELDS,
@@ -31,7 +33,8 @@ from incidents.models import CrimeCategory, Dataset, DatasetStatus, District, Or
 from incidents.taxonomy import normalise_label
 
 if TYPE_CHECKING:
-    from incidents.importing.region import Region
+    from incidents.importing.pipeline import ImportOptions, ImportOutcome
+    from incidents.importing.region import Area
 
 logger = logging.getLogger(__name__)
 
@@ -170,8 +173,6 @@ class DatasetPreview:
 
 def dataset_preview(*, dataset: Dataset) -> DatasetPreview:
     """The header, a mapping guess and the first rows, for the column-mapping page."""
-    from contextlib import ExitStack
-
     try:
         with ExitStack() as stack:
             table = open_table(Path(dataset.file.path), stack)
@@ -198,14 +199,12 @@ def dataset_same_file_imported(dataset: Dataset) -> Dataset | None:
 
 def dataset_enqueue(*, dataset: Dataset, column_mapping: dict[str, str] | None = None) -> None:
     """Queue the import on a worker once the surrounding transaction commits."""
-    from incidents.tasks import dataset_import_task
-
     if column_mapping is not None:
         dataset.column_mapping = column_mapping
     dataset.status = DatasetStatus.QUEUED
     dataset.save(update_fields=["column_mapping", "status"])
     dataset_progress_set(dataset.pk, 0, None)
-    dataset_import_task.delay_on_commit(dataset.pk)  # type: ignore[attr-defined]
+    tasks.dataset_import_task.delay_on_commit(dataset.pk)  # type: ignore[attr-defined]
 
 
 def dataset_progress_key(dataset_id: int) -> str:
@@ -216,102 +215,140 @@ def dataset_progress_set(dataset_id: int, done: int, total: int | None) -> None:
     cache.set(dataset_progress_key(dataset_id), {"done": done, "total": total}, PROGRESS_TTL_S)
 
 
-def dataset_progress(dataset: Dataset) -> dict[str, Any]:
+class DatasetProgress(TypedDict):
+    done: int
+    total: int | None
+    percent: int | None
+
+
+def dataset_progress(dataset: Dataset) -> DatasetProgress:
     """Rows done and expected, from the cache while running and from the row when finished."""
     if dataset.is_finished:
         return {"done": dataset.rows_read, "total": dataset.rows_read, "percent": 100}
     progress = cache.get(dataset_progress_key(dataset.pk)) or {"done": 0, "total": None}
     total = progress["total"]
     percent = min(99, int(100 * progress["done"] / total)) if total else None
-    return {**progress, "percent": percent}
+    return {"done": progress["done"], "total": total, "percent": percent}
+
+
+ProgressCallback = Callable[[int, int | None], None]
+INTERNAL_ERROR = (
+    "Error interno durante la importación; no se importó nada. "
+    "/ Internal error during the import; nothing was imported."
+)
 
 
 def dataset_import(
     *,
     dataset: Dataset,
-    region: Region | None = None,
+    region: Area | None = None,
     region_path: str | None = None,
-    timezone_name: str = "America/Lima",
+    timezone_name: str | None = None,
     max_rejected_share: float | None = None,
-    progress: Callable[[int, int | None], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Dataset:
     """Import a dataset all or nothing and record what happened on it.
 
     A file already imported (same SHA-256) is not imported again. Failures leave the
-    incidents exactly as they were and say why on the dataset.
+    incidents exactly as they were and say why on the dataset. Times without an offset are
+    local time in ``timezone_name`` (default ``settings.TIME_ZONE``).
     """
     # pandas, pyarrow and shapely load here, in the worker, not in every web process.
-    from incidents.importing.pipeline import ImportOptions, ImportOutcome, run_import
-    from incidents.importing.region import region_from_districts, region_from_file
+    from incidents.importing.pipeline import ImportOutcome, run_import
 
     earlier = dataset_same_file_imported(dataset)
     if earlier is not None:
-        dataset.status = DatasetStatus.DUPLICATE
-        dataset.message = (
-            f"Este archivo ya fue importado el {timezone.localtime(earlier.created_at):%d/%m/%Y %H:%M} "
-            f"(dataset #{earlier.pk}); no se importó de nuevo. / This file was already imported "
-            f"(dataset #{earlier.pk}); it was not imported again."
-        )
-        dataset.finished_at = timezone.now()
-        dataset.save()
-        return dataset
-
-    dataset.status = DatasetStatus.RUNNING
-    dataset.started_at = timezone.now()
-    dataset.message = ""
-    dataset.save(update_fields=["status", "started_at", "message"])
-
-    def report_progress(done: int, total: int | None) -> None:
-        dataset_progress_set(dataset.pk, done, total)
-        if progress is not None:
-            progress(done, total)
-
+        return _dataset_mark_duplicate(dataset, earlier)
+    _dataset_mark_running(dataset)
     outcome = ImportOutcome()
     with tempfile.TemporaryDirectory() as tmp:
         report_path = Path(tmp) / f"dataset-{dataset.pk}-rechazos.csv"
         try:
-            options = ImportOptions(
-                source=dataset.source,
-                region=region
-                or (region_from_file(region_path) if region_path else region_from_districts()),
-                categories=category_lookup(),
-                default_origin=dataset.default_origin,
-                column_overrides=dict(dataset.column_mapping or {}),
-                timezone=timezone_name,
-                max_rejected_share=(
-                    settings.DATASET_MAX_REJECTED_SHARE
-                    if max_rejected_share is None
-                    else max_rejected_share
-                ),
-            )
             run_import(
                 Path(dataset.file.path),
-                options,
+                _import_options(dataset, region, region_path, timezone_name, max_rejected_share),
                 dataset_id=dataset.pk,
                 report_path=report_path,
-                progress=report_progress,
+                progress=_progress_reporter(dataset, progress),
                 outcome=outcome,
             )
             dataset.status = DatasetStatus.IMPORTED
         except ImportFileError as exc:
-            dataset.status = DatasetStatus.FAILED
-            dataset.message = str(exc)
-            outcome.rows_imported = outcome.rows_duplicate = 0
+            _dataset_mark_failed(dataset, outcome, str(exc))
         except Exception:
             logger.exception("dataset import failed", extra={"dataset": dataset.pk})
-            dataset.status = DatasetStatus.FAILED
-            dataset.message = (
-                "Error interno durante la importación; no se importó nada. "
-                "/ Internal error during the import; nothing was imported."
-            )
-            outcome.rows_imported = outcome.rows_duplicate = 0
+            _dataset_mark_failed(dataset, outcome, INTERNAL_ERROR)
             _record_outcome(dataset, outcome, report_path)
             raise
         _record_outcome(dataset, outcome, report_path)
     return dataset
 
 
-def _record_outcome(dataset: Dataset, outcome: Any, report_path: Path) -> None:
+def _dataset_mark_duplicate(dataset: Dataset, earlier: Dataset) -> Dataset:
+    dataset.status = DatasetStatus.DUPLICATE
+    dataset.message = (
+        f"Este archivo ya fue importado el {timezone.localtime(earlier.created_at):%d/%m/%Y %H:%M} "
+        f"(dataset #{earlier.pk}); no se importó de nuevo. / This file was already imported "
+        f"(dataset #{earlier.pk}); it was not imported again."
+    )
+    dataset.finished_at = timezone.now()
+    dataset.save()
+    return dataset
+
+
+def _dataset_mark_running(dataset: Dataset) -> None:
+    dataset.status = DatasetStatus.RUNNING
+    dataset.started_at = timezone.now()
+    dataset.message = ""
+    dataset.save(update_fields=["status", "started_at", "message"])
+
+
+def _dataset_mark_failed(dataset: Dataset, outcome: ImportOutcome, message: str) -> None:
+    dataset.status = DatasetStatus.FAILED
+    dataset.message = message
+    outcome.rows_imported = outcome.rows_duplicate = 0
+
+
+def _import_options(
+    dataset: Dataset,
+    region: Area | None,
+    region_path: str | None,
+    timezone_name: str | None,
+    max_rejected_share: float | None,
+) -> ImportOptions:
+    """The pipeline's options for a dataset; a bad region file raises ImportFileError."""
+    from incidents.importing.pipeline import ImportOptions
+    from incidents.importing.region import region_from_districts, region_from_file
+
+    if region is None:
+        region = region_from_file(region_path) if region_path else region_from_districts()
+    return ImportOptions(
+        source=dataset.source,
+        region=region,
+        categories=category_lookup(),
+        default_origin=dataset.default_origin,
+        column_overrides=dict(dataset.column_mapping or {}),
+        timezone=timezone_name or settings.TIME_ZONE,
+        max_rejected_share=(
+            settings.DATASET_MAX_REJECTED_SHARE
+            if max_rejected_share is None
+            else max_rejected_share
+        ),
+    )
+
+
+def _progress_reporter(dataset: Dataset, progress: ProgressCallback | None) -> ProgressCallback:
+    """Progress to the cache (the dataset page polls it) and to the caller's callback."""
+
+    def report(done: int, total: int | None) -> None:
+        dataset_progress_set(dataset.pk, done, total)
+        if progress is not None:
+            progress(done, total)
+
+    return report
+
+
+def _record_outcome(dataset: Dataset, outcome: ImportOutcome, report_path: Path) -> None:
     dataset.rows_read = outcome.rows_read
     dataset.rows_imported = outcome.rows_imported
     dataset.rows_duplicate = outcome.rows_duplicate

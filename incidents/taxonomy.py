@@ -7,9 +7,10 @@ PNP/SIDPOL exports and the English labels of other cities' open data (used for b
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+
+from callao.text import fold
 
 
 @dataclass(frozen=True)
@@ -185,8 +186,7 @@ TAXONOMY: tuple[CategorySpec, ...] = (
 
 def normalise_label(raw: str) -> str:
     """Lower-case ASCII with single spaces: 'Robo  Agravado ' and 'robo agravado' match."""
-    text = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return re.sub(r"[^a-z0-9]+", " ", fold(raw, ascii_only=True)).strip()
 
 
 def categories_ensure(model: Any) -> int:

@@ -1,6 +1,6 @@
 """Vectorised date and time parsing for the formats found in Peruvian and open-data files.
 
-Naive values are local time in the dataset's time zone (America/Lima by default); values with an
+Naive values are local time in the dataset's time zone (settings.TIME_ZONE by default); values with an
 offset are converted. Impossible dates such as 31/02/2024 come back as NaT and are rejected.
 """
 

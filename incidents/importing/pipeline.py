@@ -20,7 +20,7 @@ from incidents.importing.columns import ColumnMapping, resolve_mapping
 from incidents.importing.errors import ImportFileError
 from incidents.importing.loader import IncidentLoader
 from incidents.importing.readers import TabularSource, open_table
-from incidents.importing.region import Region
+from incidents.importing.region import Area
 from incidents.importing.report import RejectionReport
 from incidents.importing.validation import ValidationContext, frame_from_rows, validate_chunk
 
@@ -38,11 +38,11 @@ CHUNK_ROWS = 50_000
 @dataclass(frozen=True)
 class ImportOptions:
     source: str
-    region: Region
+    region: Area
     categories: dict[str, int]
+    timezone: str  # of times without an offset (the service passes settings.TIME_ZONE)
     default_origin: str = "victim_report"
     column_overrides: dict[str, str] = field(default_factory=dict)
-    timezone: str = "America/Lima"
     max_rejected_share: float = 0.5
     chunk_rows: int = 0  # 0: CHUNK_ROWS
 
@@ -109,13 +109,7 @@ def _import(
         context = _context(mapping, options)
         report = RejectionReport(report_path)
         stack.callback(report.close)
-        frames = (
-            arrow_frames(
-                path, delimiter=table.delimiter, header_width=len(table.headers), mapping=mapping
-            )
-            if outcome.reader == "arrow"
-            else _row_frames(table, mapping, options.chunk_rows or CHUNK_ROWS)
-        )
+        frames = _frames(path, table, mapping, options, arrow=outcome.reader == "arrow")
         outermost = not connection.in_atomic_block
         with (
             transaction.atomic(),
@@ -150,6 +144,17 @@ def _import(
     timing["total"] = time.perf_counter() - started
     outcome.timings = {name: round(seconds, 3) for name, seconds in timing.items()}
     return outcome
+
+
+def _frames(
+    path: Path, table: TabularSource, mapping: ColumnMapping, options: ImportOptions, *, arrow: bool
+) -> Iterator[pd.DataFrame]:
+    """The file's chunks of raw values: Arrow's streaming reader, or row by row."""
+    if arrow:
+        return arrow_frames(
+            path, delimiter=table.delimiter, header_width=len(table.headers), mapping=mapping
+        )
+    return _row_frames(table, mapping, options.chunk_rows or CHUNK_ROWS)
 
 
 def _row_frames(table: TabularSource, mapping: ColumnMapping, size: int) -> Iterator[pd.DataFrame]:

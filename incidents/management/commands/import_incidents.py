@@ -53,7 +53,9 @@ class Command(BaseCommand):
             help="Override the column for a field, e.g. --map category=MCI.",
         )
         parser.add_argument(
-            "--timezone", default="America/Lima", help="Time zone of times without offset."
+            "--timezone",
+            default=None,
+            help="Time zone of times without offset (default: the TIME_ZONE setting).",
         )
         parser.add_argument(
             "--max-rejected-share",

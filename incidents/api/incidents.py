@@ -1,47 +1,32 @@
-"""Incident and dataset API. Role scoping follows DESIGN.md ("Roles"); narratives are audited."""
+"""Incidents as GeoJSON, statistics, vector tiles and CSV. Role scoping follows DESIGN.md
+("Roles"); every narrative read is audited."""
 
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from accounts.roles import (
-    ADMINS,
-    INCIDENT_AGGREGATES,
-    INCIDENT_POINTS,
-    NARRATIVE_READERS,
-    PUBLIC,
-    role_of,
-)
+from accounts.roles import INCIDENT_AGGREGATES, INCIDENT_POINTS, NARRATIVE_READERS, role_of
 from accounts.services import sensitive_reads_record
+from callao.errors import NotAllowed
 from incidents.exports import spreadsheet_safe
-from incidents.importing.columns import FIELDS
-from incidents.models import CrimeCategory, Dataset, District, Incident, Origin
-from incidents.selectors import (
-    FilterError,
-    incident_filters_parse,
-    incident_stats,
-    incident_tile,
-    incidents_filtered,
-)
-from incidents.services import dataset_create, dataset_enqueue, dataset_progress
+from incidents.filters import incident_filters_parse
+from incidents.models import CrimeCategory, District, Incident
+from incidents.querysets import IncidentQuerySet
 
 FILTER_PARAMETERS = [
     OpenApiParameter(
@@ -59,27 +44,6 @@ FILTER_PARAMETERS = [
     ),
     OpenApiParameter("bbox", OpenApiTypes.STR, description="west,south,east,north in degrees."),
 ]
-
-
-class DistrictSerializer(GeoFeatureModelSerializer):
-    class Meta:
-        model = District
-        geo_field = "geometry"
-        fields = ("ubigeo", "name", "province")
-
-
-class DistrictListApi(generics.ListAPIView):
-    """District boundaries as a GeoJSON FeatureCollection (public)."""
-
-    allowed_roles = PUBLIC
-    serializer_class = DistrictSerializer
-    pagination_class = None
-
-    def get_queryset(self) -> QuerySet[District]:
-        return District.objects.order_by("ubigeo")
-
-
-# --- Incidents ---------------------------------------------------------------------------
 
 
 class IncidentSerializer(GeoFeatureModelSerializer):
@@ -119,20 +83,15 @@ class IncidentPagination(GeoJsonPagination):
     max_page_size = 1000
 
 
-def _filtered(request: Request) -> QuerySet[Incident]:
-    try:
-        filters = incident_filters_parse(request.query_params)
-    except FilterError as exc:
-        raise ValidationError({"detail": str(exc)}) from exc
-    return incidents_filtered(Incident.objects.visible_to(request.user), filters)
+def _filtered(request: Request) -> IncidentQuerySet:
+    filters = incident_filters_parse(request.query_params)
+    return Incident.objects.visible_to(request.user).filtered(filters)
 
 
 def _wants_narrative(request: Request) -> bool:
     wanted = "narrative" in request.query_params.get("include", "").split(",")
     if wanted and role_of(request.user) not in NARRATIVE_READERS:
-        raise PermissionDenied(
-            "Su rol no puede leer narrativas. / Your role may not read narratives."
-        )
+        raise NotAllowed(_("Your role may not read narratives."))
     return wanted
 
 
@@ -205,12 +164,12 @@ class IncidentDetailApi(generics.RetrieveAPIView):
 
 @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
 class IncidentStatsApi(APIView):
-    """Counts by day, hour, ISO weekday (America/Lima), category and district."""
+    """Counts by day, hour, ISO weekday (local time), category and district."""
 
     allowed_roles = INCIDENT_AGGREGATES
 
     def get(self, request: Request) -> Response:
-        return Response(incident_stats(_filtered(request)))
+        return Response(_filtered(request).stats())
 
 
 @extend_schema(
@@ -223,10 +182,7 @@ class IncidentTileApi(APIView):
     allowed_roles = INCIDENT_POINTS
 
     def get(self, request: Request, z: int, x: int, y: int) -> HttpResponse:
-        try:
-            tile = incident_tile(_filtered(request), z=z, x=x, y=y)
-        except FilterError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+        tile = _filtered(request).vector_tile(z=z, x=x, y=y)
         response = HttpResponse(tile, content_type="application/vnd.mapbox-vector-tile")
         response["Cache-Control"] = "private, max-age=60"
         return response
@@ -297,129 +253,4 @@ class IncidentExportApi(APIView):
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="incidentes.csv"'
-        return response
-
-
-# --- Datasets ------------------------------------------------------------------------------
-
-
-class DatasetSerializer(serializers.ModelSerializer):
-    progress = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    uploaded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
-    )
-    error_report_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Dataset
-        fields = (
-            "id",
-            "original_name",
-            "source",
-            "status",
-            "status_label",
-            "message",
-            "checksum",
-            "size_bytes",
-            "default_origin",
-            "column_mapping",
-            "uploaded_by",
-            "rows_read",
-            "rows_imported",
-            "rows_duplicate",
-            "rows_rejected",
-            "rejection_summary",
-            "timings",
-            "created_at",
-            "started_at",
-            "finished_at",
-            "progress",
-            "error_report_url",
-        )
-        read_only_fields = fields
-
-    def get_progress(self, dataset: Dataset) -> dict[str, Any]:
-        return dataset_progress(dataset)
-
-    def get_error_report_url(self, dataset: Dataset) -> str | None:
-        if not dataset.error_report:
-            return None
-        request = self.context.get("request")
-        path = f"/api/datasets/{dataset.pk}/errors.csv"
-        return request.build_absolute_uri(path) if request else path
-
-
-class DatasetUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
-    source = serializers.CharField(  # type: ignore[assignment]
-        max_length=100, required=False, allow_blank=True, default=""
-    )
-    default_origin = serializers.ChoiceField(choices=Origin.choices, default=Origin.VICTIM_REPORT)
-    column_mapping = serializers.JSONField(required=False, default=dict)
-
-    def validate_column_mapping(self, value: Any) -> dict[str, str]:
-        if isinstance(value, str):
-            value = json.loads(value or "{}")
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise serializers.ValidationError("An object of field → column header.")
-        unknown = set(value) - set(FIELDS)
-        if unknown:
-            raise serializers.ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-        return value
-
-
-class DatasetListApi(generics.ListCreateAPIView):
-    """Uploaded datasets (admins). POST a file to import it on a worker."""
-
-    allowed_roles = ADMINS
-    serializer_class = DatasetSerializer
-    parser_classes = [MultiPartParser, FormParser]
-
-    def get_queryset(self) -> QuerySet[Dataset]:
-        return Dataset.objects.select_related("uploaded_by").order_by("-created_at")
-
-    @extend_schema(request=DatasetUploadSerializer, responses={202: DatasetSerializer})
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        upload = DatasetUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        data = upload.validated_data
-        dataset = dataset_create(
-            file=data["file"],
-            name=data["file"].name,
-            source=data["source"],
-            uploaded_by=request.user,  # type: ignore[arg-type]
-            default_origin=data["default_origin"],
-            column_mapping=data["column_mapping"],
-        )
-        dataset_enqueue(dataset=dataset)
-        body = DatasetSerializer(dataset, context={"request": request}).data
-        return Response(body, status=status.HTTP_202_ACCEPTED)
-
-
-class DatasetDetailApi(generics.RetrieveAPIView):
-    """One dataset with its import progress (rows done / total) and results."""
-
-    allowed_roles = ADMINS
-    serializer_class = DatasetSerializer
-    queryset = Dataset.objects.select_related("uploaded_by")
-
-
-class DatasetErrorReportApi(APIView):
-    """The rejected rows of a dataset as CSV (row, column, value, reason in Spanish and English)."""
-
-    allowed_roles = ADMINS
-
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
-    def get(self, request: Request, pk: int) -> HttpResponse:
-        dataset = get_object_or_404(Dataset, pk=pk)
-        if not dataset.error_report:
-            return HttpResponse(
-                "Sin filas rechazadas / no rejected rows\n", status=404, content_type="text/plain"
-            )
-        with dataset.error_report.open("rb") as report:
-            response = HttpResponse(report.read(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="dataset-{dataset.pk}-rechazos.csv"'
-        )
         return response
