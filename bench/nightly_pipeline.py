@@ -20,7 +20,7 @@ from forecasting import Grid, Region
 from forecasting.backtest import backtest, make_origins
 from forecasting.models import make_model
 from forecasting.simulate import simulate
-from predictions.services.zones import zones_plan
+from predictions.zones import zones_plan
 
 
 def main() -> None:

@@ -3,67 +3,28 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from celery.result import AsyncResult
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import ADMINS, ANALYSTS, PATROL, Role, role_of
-from incidents.models import District
-from predictions.models import ForecastEvaluation, ModelRun, PatrolVisit
+from accounts.roles import ADMINS, ANALYSTS, PATROL
+from predictions.filters import patrol_district, patrol_window
+from predictions.models import Forecast, ForecastEvaluation, ModelRun, PatrolVisit, PatrolZone
 from predictions.presenters import zones_geojson
-from predictions.selectors import (
-    districts_visible_to,
-    forecast_for_window,
-    visits_visible_to,
-    zones_for,
-    zones_visible_to,
-)
-from predictions.services.shifts import ShiftWindow, shift_at_start, shift_current, shift_next
+from predictions.services.pipeline import forecast_now_enqueue, nightly_pipeline_enqueue
 from predictions.services.visits import patrol_visit_create
+from predictions.shifts import shift_current
 from predictions.zones_cache import zones_json_get, zones_json_set
-
-
-def window_from_param(value: str | None) -> ShiftWindow:
-    now = timezone.now()
-    if not value or value == "current":
-        return shift_current(moment=now)
-    if value == "next":
-        return shift_next(moment=now)
-    try:
-        start = datetime.fromisoformat(value)
-        if timezone.is_naive(start):
-            start = timezone.make_aware(start)
-        return shift_at_start(start=start)
-    except ValueError as exc:
-        raise ValidationError({"shift": "current, next or a shift's start (ISO 8601)"}) from exc
-
-
-def district_from_param(user: Any, value: str | None) -> District | None:
-    """Officers are pinned to their district; asking for another one is refused."""
-    visible = districts_visible_to(user)
-    if role_of(user) == Role.OFFICER:
-        own = visible.first()
-        if own is None or (value and value != own.ubigeo):
-            raise PermissionDenied("Solo su distrito. / Only your own district.")
-        return own
-    if not value:
-        return None
-    district = visible.filter(ubigeo=value).first()
-    if district is None:
-        raise ValidationError({"district": "unknown UBIGEO"})
-    return district
 
 
 class CurrentForecastApi(APIView):
@@ -81,9 +42,9 @@ class CurrentForecastApi(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> HttpResponseBase:
-        window = window_from_param(request.query_params.get("shift"))
-        district = district_from_param(request.user, request.query_params.get("district"))
-        forecast = forecast_for_window(window=window)
+        window = patrol_window(request.query_params.get("shift"))
+        district = patrol_district(request.user, request.query_params.get("district"), strict=True)
+        forecast = Forecast.objects.visible_to(request.user).latest_for(window.start)
         meta: dict[str, Any] = {
             "shift": window.code,
             "window_start": window.start.isoformat(),
@@ -100,7 +61,7 @@ class CurrentForecastApi(APIView):
         body = zones_json_get(**cached)
         if body is None:
             payload = zones_geojson(
-                zones_for(forecast=forecast, user=request.user, district=district)
+                PatrolZone.objects.visible_to(request.user).of_forecast(forecast, district)
             )
             payload["forecast"] = {
                 "id": forecast.pk,
@@ -148,7 +109,9 @@ class ModelRunSerializer(serializers.ModelSerializer[ModelRun]):
 class ModelRunListApi(generics.ListAPIView[ModelRun]):
     allowed_roles = ANALYSTS
     serializer_class = ModelRunSerializer
-    queryset = ModelRun.objects.order_by("-created_at")
+
+    def get_queryset(self) -> QuerySet[ModelRun]:
+        return ModelRun.objects.visible_to(self.request.user).order_by("-created_at")
 
 
 class EvaluationSerializer(serializers.ModelSerializer[ForecastEvaluation]):
@@ -187,7 +150,9 @@ class EvaluationListApi(generics.ListAPIView[ForecastEvaluation]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[ForecastEvaluation]:
-        rows = ForecastEvaluation.objects.select_related("forecast", "district")
+        rows = ForecastEvaluation.objects.visible_to(self.request.user).select_related(
+            "forecast", "district"
+        )
         district = self.request.query_params.get("district")
         if district == "all":
             rows = rows.filter(district__isnull=True)
@@ -212,26 +177,18 @@ class PatrolVisitListApi(generics.ListCreateAPIView[PatrolVisit]):
     serializer_class = PatrolVisitSerializer
 
     def get_queryset(self) -> QuerySet[PatrolVisit]:
-        return visits_visible_to(self.request.user).select_related("officer")
+        return PatrolVisit.objects.visible_to(self.request.user).select_related("officer")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        zone = (
-            zones_visible_to(request.user).filter(pk=serializer.validated_data["zone"].pk).first()
+        visit = patrol_visit_create(
+            zone=serializer.validated_data["zone"],
+            officer=request.user,  # type: ignore[arg-type]
+            started_at=serializer.validated_data["started_at"],
+            ended_at=serializer.validated_data["ended_at"],
+            note=serializer.validated_data.get("note", ""),
         )
-        if zone is None:
-            raise PermissionDenied("Zona fuera de su distrito. / Zone outside your district.")
-        try:
-            visit = patrol_visit_create(
-                zone=zone,
-                officer=request.user,  # type: ignore[arg-type]
-                started_at=serializer.validated_data["started_at"],
-                ended_at=serializer.validated_data["ended_at"],
-                note=serializer.validated_data.get("note", ""),
-            )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
         return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)
 
 
@@ -246,8 +203,6 @@ class JobCreateApi(APIView):
 
     @extend_schema(request=JobSerializer, responses={202: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        from predictions.services.pipeline import forecast_now_enqueue, nightly_pipeline_enqueue
-
         serializer = JobSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if serializer.validated_data["action"] == "train":

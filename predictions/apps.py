@@ -7,6 +7,8 @@ class PredictionsConfig(AppConfig):
     verbose_name = _("Forecasts and patrols")
 
     def ready(self) -> None:
-        from predictions.services.monitoring import collector_register
+        from predictions.conf import prediction_settings
+        from predictions.monitoring import collector_register
 
+        prediction_settings()  # a malformed PREDICTIONS_* value stops the process here
         collector_register()

@@ -1,20 +1,21 @@
-"""Typed settings of the predictions app.
+"""The predictions settings as one typed object.
 
-Each value comes from a Django setting of the same name when one is defined (tests override
-them with pytest-django's ``settings``), else from the environment through callao.env, whose
-readers fail loudly on a malformed value. See docs/predictions.md for the list.
+Every value is a Django setting read from the environment in callao/settings.py (listed in
+.env.example and docs/predictions.md); this module only types them and parses the two that
+are small languages of their own (shifts, patrol units by district). ``prediction_settings()``
+reads them at each call, so tests override them with pytest-django's ``settings``; the app
+checks them once at start-up (predictions/apps.py), so a malformed value stops the process.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
 
 from django.conf import settings
 
-from callao.env import ImproperlyConfiguredEnv, env_int, env_str
-
-_DEFAULT_MODELS = ["naive365", "kde", "prospective", "sepp"]
+from callao.env import ImproperlyConfiguredEnv
 
 
 @dataclass(frozen=True)
@@ -47,21 +48,10 @@ class PredictionSettings:
         return self.patrol_units.get(ubigeo, self.patrol_units_default)
 
 
-def _get(name: str, default: object) -> object:
-    return getattr(settings, name, default)
-
-
-def _percent(name: str, default: int) -> float:
-    share = _int(name, default, 0) / 100
-    if not 0 <= share <= 1:
-        raise ImproperlyConfiguredEnv(f"{name} must be a percentage between 0 and 100.")
-    return share
-
-
 def parse_shifts(text: str) -> tuple[ShiftSpec, ...]:
     """``"06:00-14:00,14:00-22:00,22:00-06:00"`` → shift specs (a shift may cross midnight)."""
     shifts = []
-    for item in [part.strip() for part in text.split(",") if part.strip()]:
+    for item in _items(text):
         try:
             start_text, end_text = item.split("-")
             start, end = time.fromisoformat(start_text), time.fromisoformat(end_text)
@@ -73,9 +63,10 @@ def parse_shifts(text: str) -> tuple[ShiftSpec, ...]:
     return tuple(shifts)
 
 
-def _units(text: str) -> dict[str, int]:
+def parse_units(text: str) -> dict[str, int]:
+    """``"070101:6,070106:8"`` → patrol units per district UBIGEO."""
     out: dict[str, int] = {}
-    for item in [part.strip() for part in text.split(",") if part.strip()]:
+    for item in _items(text):
         ubigeo, _, count = item.partition(":")
         if not count.isdigit() or int(count) < 1:
             raise ImproperlyConfiguredEnv(f"PREDICTIONS_PATROL_UNITS_BY_DISTRICT: bad {item!r}")
@@ -83,41 +74,31 @@ def _units(text: str) -> dict[str, int]:
     return out
 
 
-def _int(name: str, default: int, minimum: int) -> int:
-    value = _get(name, None)
-    return env_int(name, default, minimum=minimum) if value is None else int(str(value))
-
-
-def _text(name: str, default: str) -> str:
-    value = _get(name, None)
-    if value is None:
-        return env_str(name, default)
-    return ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-
-
 def prediction_settings() -> PredictionSettings:
-    """Read the settings now (cheap; lets tests override them per test)."""
+    """The settings as they are now (cheap; lets tests override them per test)."""
     return PredictionSettings(
-        training_origins=tuple(
-            _items(_text("PREDICTIONS_TRAINING_ORIGINS", "victim_report,citizen_call"))
-        ),
-        models=tuple(_items(_text("PREDICTIONS_MODELS", ",".join(_DEFAULT_MODELS)))),
-        baseline_model=_text("PREDICTIONS_BASELINE_MODEL", "naive365"),
-        cell_m=float(_int("PREDICTIONS_CELL_M", 150, 50)),
-        flagged_share=_percent("PREDICTIONS_FLAGGED_PERCENT", 5),
-        exploration_share=_percent("PREDICTIONS_EXPLORATION_PERCENT", 10),
-        patrol_units_default=_int("PREDICTIONS_PATROL_UNITS", 4, 1),
-        patrol_units=_units(_text("PREDICTIONS_PATROL_UNITS_BY_DISTRICT", "")),
-        shifts=parse_shifts(_text("PREDICTIONS_SHIFTS", "06:00-14:00,14:00-22:00,22:00-06:00")),
-        forecast_lead_minutes=_int("PREDICTIONS_FORECAST_LEAD_MINUTES", 30, 0),
-        backtest_origins=_int("PREDICTIONS_BACKTEST_ORIGINS", 8, 2),
-        backtest_horizon_days=float(_int("PREDICTIONS_BACKTEST_HORIZON_DAYS", 7, 1)),
-        history_days=_int("PREDICTIONS_HISTORY_DAYS", 730, 30),
-        stale_run_minutes=_int("PREDICTIONS_STALE_RUN_MINUTES", 120, 1),
-        seed=_int("PREDICTIONS_SEED", 0, 0),
+        training_origins=_names(settings.PREDICTIONS_TRAINING_ORIGINS),
+        models=_names(settings.PREDICTIONS_MODELS),
+        baseline_model=str(settings.PREDICTIONS_BASELINE_MODEL),
+        cell_m=float(settings.PREDICTIONS_CELL_M),
+        flagged_share=int(settings.PREDICTIONS_FLAGGED_PERCENT) / 100,
+        exploration_share=int(settings.PREDICTIONS_EXPLORATION_PERCENT) / 100,
+        patrol_units_default=int(settings.PREDICTIONS_PATROL_UNITS),
+        patrol_units=parse_units(settings.PREDICTIONS_PATROL_UNITS_BY_DISTRICT),
+        shifts=parse_shifts(settings.PREDICTIONS_SHIFTS),
+        forecast_lead_minutes=int(settings.PREDICTIONS_FORECAST_LEAD_MINUTES),
+        backtest_origins=int(settings.PREDICTIONS_BACKTEST_ORIGINS),
+        backtest_horizon_days=float(settings.PREDICTIONS_BACKTEST_HORIZON_DAYS),
+        history_days=int(settings.PREDICTIONS_HISTORY_DAYS),
+        stale_run_minutes=int(settings.PREDICTIONS_STALE_RUN_MINUTES),
+        seed=int(settings.PREDICTIONS_SEED),
         timezone=str(settings.TIME_ZONE),
     )
 
 
 def _items(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(name).strip() for name in value if str(name).strip())

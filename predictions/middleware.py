@@ -1,10 +1,11 @@
 """A fast path for the officers' hottest read: the patrol zones of the current or next shift.
 
 Runs before sessions, authentication and DRF. It answers only when everything is ordinary —
-a GET with at most ``district`` and ``shift=current|next``, a valid session of a patrol role
-(officers only for their own district) and the rendered JSON already in the cache — and
-otherwise hands the request to the full stack unchanged, which also fills the cache. The
-checks are the API view's own (``predictions.api``); tests compare both paths byte for byte.
+a GET with at most ``district`` and ``shift=current|next``, a valid session whose scope
+admits the district (``accounts.roles.district_scope``, the rule of every ``visible_to``:
+officers only their own district) and the rendered JSON already in the cache — and otherwise
+hands the request to the full stack unchanged, which also fills the cache and answers any
+refusal. Tests compare both paths byte for byte.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from accounts.principals import principal_key, principal_verify, session_claim
-from accounts.roles import PATROL, Role
-from predictions.services.shifts import ShiftWindow, shift_current, shift_next
+from accounts.roles import district_scope
+from predictions.shifts import ShiftWindow, shift_current, shift_next
 from predictions.zones_cache import zones_json_key
 
 FAST_PARAMS = frozenset({"district", "shift"})
@@ -64,13 +65,16 @@ class CurrentZonesFastPath:
         guess = request.GET.get("district") or claim.district_hint
         found = cache.get_many([principal_key(claim.user_id), key(guess)])
         principal = principal_verify(claim, found.get(principal_key(claim.user_id)))
-        if principal is None or principal.role not in PATROL:
+        if principal is None:
+            return None
+        scope = district_scope(principal)
+        if scope.is_empty:
             return None
         district = request.GET.get("district") or None
-        if principal.role == Role.OFFICER:
-            if district not in (None, principal.district_ubigeo):
+        if not scope.everywhere:
+            if district not in (None, principal.district_key):
                 return None  # the view refuses it, with its own message
-            district = principal.district_ubigeo
+            district = principal.district_key
         body = found.get(key(district)) if district == guess else cache.get(key(district))
         if body is None:
             return None

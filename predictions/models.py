@@ -9,6 +9,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import District
+from predictions.querysets import (
+    ForecastEvaluationQuerySet,
+    ForecastQuerySet,
+    ModelRunQuerySet,
+    PatrolVisitQuerySet,
+    PatrolZoneQuerySet,
+)
 
 
 class RunStatus(models.TextChoices):
@@ -52,6 +59,8 @@ class ModelRun(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    objects = ModelRunQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("model run")
@@ -94,6 +103,8 @@ class Forecast(models.Model):
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     issue_seconds = models.FloatField(_("issue latency (s)"), default=0.0)
 
+    objects = ForecastQuerySet.as_manager()
+
     class Meta:
         ordering = ["-window_start", "-issued_at"]
         verbose_name = _("forecast")
@@ -129,6 +140,8 @@ class PatrolZone(models.Model):
     driver = models.CharField(_("main driver"), max_length=20, choices=Driver.choices)
     explanation = models.JSONField(_("explanation"), default=dict)
 
+    objects = PatrolZoneQuerySet.as_manager()
+
     class Meta:
         ordering = ["forecast", "district__ubigeo", "rank"]
         verbose_name = _("patrol zone")
@@ -153,6 +166,8 @@ class PatrolVisit(models.Model):
     note = models.TextField(_("note"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PatrolVisitQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
         verbose_name = _("patrol visit")
@@ -169,7 +184,11 @@ class PatrolVisit(models.Model):
 
 
 class ForecastEvaluation(models.Model):
-    """How a forecast's zones did once its window closed; ``district`` null = all of Callao."""
+    """How a forecast's zones did once its window closed; ``district`` null = all of Callao.
+
+    The counts (incidents, hits, best and baseline hits, cells) are what pooled figures are
+    summed from; the ratios are this one window's, for display.
+    """
 
     forecast = models.ForeignKey(Forecast, on_delete=models.CASCADE, related_name="evaluations")
     district = models.ForeignKey(
@@ -177,6 +196,11 @@ class ForecastEvaluation(models.Model):
     )
     incidents = models.PositiveIntegerField(_("incidents in the window"))
     hits = models.FloatField(_("incidents in the zones"))
+    # n*: the most incidents any choice of as many cells caught (PEI*'s denominator); null on
+    # rows evaluated before it was stored where it cannot be recovered from PEI*.
+    best_hits = models.FloatField(_("incidents in the best cells"), null=True, blank=True)
+    # Incidents in the naive baseline's top cells of the same number; null without a baseline.
+    baseline_hits = models.FloatField(_("incidents in the baseline's cells"), null=True, blank=True)
     flagged_cells = models.PositiveIntegerField()
     cells = models.PositiveIntegerField()
     hit_rate = models.FloatField(null=True, blank=True)
@@ -184,6 +208,8 @@ class ForecastEvaluation(models.Model):
     pei_star = models.FloatField(null=True, blank=True)
     baseline_pai = models.FloatField(null=True, blank=True)
     evaluated_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ForecastEvaluationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-forecast__window_start", "district__ubigeo"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -38,8 +39,6 @@ def zone_reason(zone: PatrolZone) -> str:
 
 
 def zones_geojson(zones: Iterable[PatrolZone]) -> dict[str, Any]:
-    import json
-
     features = []
     for zone in zones:
         features.append(

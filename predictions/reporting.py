@@ -1,77 +1,106 @@
-"""The official report's forecast sections (the provider named in reports/providers.py).
+"""The official report's forecast sections (the provider named by REPORTS_OFFICIAL_SECTIONS_PROVIDER).
 
-Every figure comes from stored evaluations, zones and visits of the period; a section with no
-data is left out, so the report says "not available" instead of showing zeros.
+Every figure comes from stored evaluations, zones and visits of the period, pooled as on the
+accuracy page (predictions/querysets.py); a section with no data is left out, so the report
+says "not available" instead of showing zeros.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet
 
 from incidents.models import District
 from predictions.models import ForecastEvaluation, PatrolVisit, PatrolZone
+from predictions.querysets import PooledAccuracy
+
+Cell = str | int | float | None
 
 
-def _ratio(numerator: float, denominator: float) -> float | None:
-    return round(numerator / denominator, 3) if denominator else None
+class ProvidedSection(TypedDict):
+    """The shape reports/providers.py expects of each section."""
+
+    columns: list[str]
+    rows: list[list[Any]]  # one str, int, float or None per column
+    note: str
 
 
-def official_sections(
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _share_pct(part: float, whole: float) -> float | None:
+    return _ratio(100 * part, whole)
+
+
+def forecast_sections(
     *, district: District | None, start: dt.datetime, end: dt.datetime
-) -> dict[str, dict[str, Any]]:
-    evaluations = ForecastEvaluation.objects.filter(
-        forecast__window_start__gte=start, forecast__window_start__lt=end, district__isnull=False
-    )
+) -> dict[str, ProvidedSection]:
+    """Forecast accuracy, equity and patrol coverage of the windows starting in [start, end)."""
+    evaluations = ForecastEvaluation.objects.per_district().windows_starting(start, end)
     zones = PatrolZone.objects.filter(
         forecast__window_start__gte=start, forecast__window_start__lt=end
     )
     if district is not None:
         evaluations = evaluations.filter(district=district)
         zones = zones.filter(district=district)
-    sections: dict[str, dict[str, Any]] = {}
-
-    by_district = list(
-        evaluations.values("district__name")
-        .annotate(
-            windows=Count("id"),
-            incidents=Sum("incidents"),
-            hits=Sum("hits"),
-            flagged=Sum("flagged_cells"),
-            cells=Sum("cells"),
-        )
-        .order_by("district__name")
-    )
+    sections: dict[str, ProvidedSection] = {}
+    by_district = sorted(evaluations.pooled_by_district(), key=lambda row: row.district_name or "")
     if by_district:
-        rows = []
-        for row in by_district:
-            hit_rate = _ratio(row["hits"] or 0, row["incidents"] or 0)
-            area = _ratio(row["flagged"] or 0, row["cells"] or 0)
-            pai = round(hit_rate / area, 2) if hit_rate is not None and area else None
-            rows.append([row["district__name"], row["windows"], row["incidents"], hit_rate, pai])
-        sections["forecast_accuracy"] = {
-            "columns": ["Distrito", "Turnos evaluados", "Incidentes", "Tasa de acierto", "PAI"],
-            "rows": rows,
-            "note": "Incidentes de víctimas y llamadas ciudadanas dentro de las zonas señaladas.",
+        sections["forecast_accuracy"] = _accuracy_section(by_district)
+        sections["equity"] = _equity_section(by_district)
+    coverage = _coverage_rows(zones, end)
+    if coverage:
+        sections["patrol_coverage"] = {
+            "columns": ["Distrito", "Zonas emitidas", "Zonas visitadas", "Cobertura"],
+            "rows": coverage,
+            "note": "Una zona cuenta como visitada cuando se registró al menos una visita.",
         }
-        total_incidents = sum(row["incidents"] or 0 for row in by_district)
-        total_flagged = sum(row["flagged"] or 0 for row in by_district)
-        sections["equity"] = {
-            "columns": ["Distrito", "% del área señalada", "% de los incidentes"],
-            "rows": [
-                [
-                    row["district__name"],
-                    _ratio(100 * (row["flagged"] or 0), total_flagged),
-                    _ratio(100 * (row["incidents"] or 0), total_incidents),
-                ]
-                for row in by_district
-            ],
-            "note": "Un distrito con mucha más área señalada que delitos recibe más patrullaje del que su registro justifica.",
-        }
+    return sections
 
-    coverage = list(
+
+def _accuracy_section(by_district: list[PooledAccuracy]) -> ProvidedSection:
+    return {
+        "columns": ["Distrito", "Turnos evaluados", "Incidentes", "Tasa de acierto", "PAI"],
+        "rows": [
+            [
+                row.district_name,
+                row.windows,
+                row.incidents,
+                _rounded(row.hit_rate, 3),
+                _rounded(row.pai, 2),
+            ]
+            for row in by_district
+        ],
+        "note": "Incidentes de víctimas y llamadas ciudadanas dentro de las zonas señaladas.",
+    }
+
+
+def _equity_section(by_district: list[PooledAccuracy]) -> ProvidedSection:
+    total_flagged = sum(row.flagged_cells for row in by_district)
+    total_incidents = sum(row.incidents for row in by_district)
+    return {
+        "columns": ["Distrito", "% del área señalada", "% de los incidentes"],
+        "rows": [
+            [
+                row.district_name,
+                _share_pct(row.flagged_cells, total_flagged),
+                _share_pct(row.incidents, total_incidents),
+            ]
+            for row in by_district
+        ],
+        "note": (
+            "Un distrito con mucha más área señalada que delitos recibe más patrullaje "
+            "del que su registro justifica."
+        ),
+    }
+
+
+def _coverage_rows(zones: QuerySet[PatrolZone], end: dt.datetime) -> list[list[Cell]]:
+    """Per district: zones issued, zones with at least one visit logged before ``end``."""
+    rows = (
         zones.values("district__name")
         .annotate(
             zones=Count("id", distinct=True),
@@ -83,18 +112,11 @@ def official_sections(
         )
         .order_by("district__name")
     )
-    if coverage:
-        sections["patrol_coverage"] = {
-            "columns": ["Distrito", "Zonas emitidas", "Zonas visitadas", "Cobertura"],
-            "rows": [
-                [
-                    row["district__name"],
-                    row["zones"],
-                    row["visited"],
-                    _ratio(row["visited"], row["zones"]),
-                ]
-                for row in coverage
-            ],
-            "note": "Una zona cuenta como visitada cuando se registró al menos una visita.",
-        }
-    return sections
+    return [
+        [row["district__name"], row["zones"], row["visited"], _ratio(row["visited"], row["zones"])]
+        for row in rows
+    ]
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return round(numerator / denominator, 3) if denominator else None

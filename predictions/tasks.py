@@ -1,6 +1,6 @@
-"""Celery tasks: ids in, one service call, declared retries (DESIGN.md).
+"""Celery tasks: ids in, one service call, declared retries (docs/architecture.md).
 
-``model_*`` tasks run on the "ml" queue (callao/celery.py). Every task is idempotent, so a
+Services enqueue these (on commit); each task imports its service when it runs. ``model_*`` tasks run on the "ml" queue (callao/celery.py). Every task is idempotent, so a
 message redelivered after a worker died (acks_late) does no work twice.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from celery import Task, shared_task
 from celery.signals import task_failure
 
-from predictions.services.monitoring import task_failure_record
+from predictions.monitoring import task_failure_record
 
 
 @task_failure.connect
@@ -52,7 +52,7 @@ def model_champion_select_task(run_ids: list[int | None]) -> int | None:
 )
 def forecast_issue_task(window_start: str | None = None) -> int:
     from predictions.services.forecasting import forecast_issue
-    from predictions.services.shifts import shift_at_start
+    from predictions.shifts import shift_at_start
 
     window = shift_at_start(start=datetime.fromisoformat(window_start)) if window_start else None
     return forecast_issue(window=window).pk

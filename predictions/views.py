@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,36 +16,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import roles_allowed
-from accounts.roles import ADMINS, ANALYSTS, PATROL, Role, role_of
-from predictions.models import PatrolZone
+from accounts.roles import ADMINS, ANALYSTS, PATROL
+from incidents.models import District, Incident
+from predictions.filters import patrol_district
+from predictions.models import Forecast, ForecastEvaluation, ModelRun, PatrolZone
 from predictions.presenters import accuracy_chart_svg, sheet_map_svg, zone_reason
-from predictions.selectors import (
-    accuracy_by_district,
-    accuracy_series,
-    champion_current,
-    champion_history,
-    districts_visible_to,
-    forecast_for_window,
-    rolling_pai,
-    zones_for,
-    zones_visible_to,
-)
-from predictions.services.data import data_is_synthetic
-from predictions.services.shifts import shift_current
 from predictions.services.visits import patrol_visit_create
+from predictions.shifts import shift_current
 
 
 def _patrol_context(request: HttpRequest) -> dict[str, Any]:
     window = shift_current(moment=timezone.now())
-    forecast = forecast_for_window(window=window)
-    visible = districts_visible_to(request.user)
-    district = None
-    if role_of(request.user) == Role.OFFICER:
-        district = visible.first()
-    elif request.GET.get("district"):
-        district = visible.filter(ubigeo=request.GET["district"]).first()
+    forecast = Forecast.objects.visible_to(request.user).latest_for(window.start)
+    district = patrol_district(request.user, request.GET.get("district"), strict=False)
     zones = (
-        list(zones_for(forecast=forecast, user=request.user, district=district)) if forecast else []
+        list(PatrolZone.objects.visible_to(request.user).of_forecast(forecast, district))
+        if forecast
+        else []
     )
     for zone in zones:
         zone.reason = zone_reason(zone)  # type: ignore[attr-defined]
@@ -54,9 +40,9 @@ def _patrol_context(request: HttpRequest) -> dict[str, Any]:
         "window": window,
         "forecast": forecast,
         "district": district,
-        "districts": visible,
+        "districts": District.objects.in_scope_of(request.user),
         "zones": zones,
-        "synthetic": data_is_synthetic(),
+        "synthetic": Incident.objects.synthetic().exists(),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
@@ -106,29 +92,27 @@ class VisitForm(forms.Form):
 @roles_allowed(PATROL)
 def visit_log(request: HttpRequest) -> HttpResponse:
     window = shift_current(moment=timezone.now())
-    forecast = forecast_for_window(window=window)
-    zones = zones_visible_to(request.user).filter(forecast=forecast).select_related("district")
+    forecast = Forecast.objects.visible_to(request.user).latest_for(window.start)
+    zones = PatrolZone.objects.visible_to(request.user).filter(forecast=forecast)
+    zones = zones.select_related("district").order_by("district__ubigeo", "rank")
     now = timezone.localtime().replace(second=0, microsecond=0)
-    first = zones.order_by("district__ubigeo", "rank").first()
+    first = zones.first()
     initial = {
         "zone": request.GET.get("zone") or (first.pk if first else None),
         "started_at": now - timedelta(minutes=30),
         "ended_at": now,
     }
     form = VisitForm(request.POST or None, initial=initial)
-    form.fields["zone"].queryset = zones.order_by("district__ubigeo", "rank")  # type: ignore[attr-defined]
+    form.fields["zone"].queryset = zones  # type: ignore[attr-defined]
     form.fields["zone"].label_from_instance = lambda z: f"{z.district.name} · #{z.rank}"  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
-        try:
-            patrol_visit_create(
-                zone=form.cleaned_data["zone"],
-                officer=request.user,  # type: ignore[arg-type]
-                started_at=form.cleaned_data["started_at"],
-                ended_at=form.cleaned_data["ended_at"],
-                note=form.cleaned_data["note"],
-            )
-        except PermissionDenied:
-            raise
+        patrol_visit_create(
+            zone=form.cleaned_data["zone"],
+            officer=request.user,  # type: ignore[arg-type]
+            started_at=form.cleaned_data["started_at"],
+            ended_at=form.cleaned_data["ended_at"],
+            note=form.cleaned_data["note"],
+        )
         messages.success(request, _("Visit recorded."))
         return redirect("predictions:patrol-map")
     return render(request, "predictions/visit_form.html", {"form": form, "window": window})
@@ -136,42 +120,44 @@ def visit_log(request: HttpRequest) -> HttpResponse:
 
 @roles_allowed(ANALYSTS)
 def accuracy(request: HttpRequest) -> HttpResponse:
-    series = accuracy_series()
-    pais = rolling_pai()
+    evaluations = ForecastEvaluation.objects.visible_to(request.user)
+    rolling = evaluations.callao_wide().recent().pooled()
     below = (
-        pais["pai"] is not None
-        and pais["baseline_pai"] is not None
-        and pais["pai"] < pais["baseline_pai"]
+        rolling.pai is not None
+        and rolling.baseline_pai is not None
+        and rolling.pai < rolling.baseline_pai
     )
     return render(
         request,
         "predictions/accuracy.html",
         {
-            "chart": mark_safe(accuracy_chart_svg(series)),  # noqa: S308 - built from numbers
-            "rolling": pais,
+            "chart": mark_safe(  # noqa: S308 - built from numbers
+                accuracy_chart_svg(evaluations.callao_wide().recent(days=90).series())
+            ),
+            "rolling": rolling,
             "below_baseline": below,
-            "by_district": accuracy_by_district(),
-            "champion": champion_current(),
-            "synthetic": data_is_synthetic(),
+            "by_district": evaluations.per_district().recent().pooled_by_district(),
+            "champion": ModelRun.objects.visible_to(request.user).champion(),
+            "synthetic": Incident.objects.synthetic().exists(),
         },
     )
 
 
 @roles_allowed(ANALYSTS)
 def model_runs(request: HttpRequest) -> HttpResponse:
-    from predictions.models import ModelRun
-
+    runs = ModelRun.objects.visible_to(request.user)
     return render(
         request,
         "predictions/model_runs.html",
         {
-            "runs": ModelRun.objects.order_by("-created_at")[:50],
-            "history": champion_history()[:20],
-            "champion": champion_current(),
+            "runs": runs.order_by("-created_at")[:50],
+            "history": runs.champion_history()[:20],
+            "champion": runs.champion(),
         },
     )
 
 
 @roles_allowed(ADMINS)
 def operations(request: HttpRequest) -> HttpResponse:
-    return render(request, "predictions/operations.html", {"champion": champion_current()})
+    champion = ModelRun.objects.visible_to(request.user).champion()
+    return render(request, "predictions/operations.html", {"champion": champion})

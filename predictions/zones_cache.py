@@ -11,6 +11,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 
+from incidents.models import District
+
 ZONES_JSON_SECONDS = 300
 
 
@@ -33,8 +35,6 @@ def zones_json_set(
 
 
 def zones_json_forget(*, window_start: datetime) -> None:
-    from incidents.models import District
-
     districts: list[str | None] = [None, *District.objects.values_list("ubigeo", flat=True)]
     cache.delete_many(
         [

@@ -1,7 +1,8 @@
 """Writes and workflows of the predictions app (HackSoft style: keyword-only, typed).
 
-Modules: ``data`` (incidents and districts as library objects), ``shifts`` (shift windows),
-``training`` (nightly training and the champion rule), ``zones`` (surface → patrol zones),
-``forecasting`` (issue a shift forecast), ``evaluation``, ``visits``, ``monitoring``,
-``pipeline`` (Celery chains) and ``demo``.
+Modules: ``training`` (nightly training and the champion rule), ``forecasting`` (issue a shift
+forecast), ``evaluation`` (score closed windows), ``visits`` (patrol visits), ``pipeline``
+(Celery chains) and ``demo``. What is not a service lives beside this package: reads in
+``predictions/querysets.py``, shift windows in ``shifts.py``, surface → zones in ``zones.py``,
+zone explanations in ``explain.py``, metrics in ``monitoring.py``.
 """

@@ -13,13 +13,12 @@ from django.utils import timezone
 
 from forecasting.narratives import simulation_frame
 from forecasting.simulate import simulate
-from incidents.models import Incident
+from incidents.models import SYNTHETIC_SOURCE, District, Incident
 from incidents.services import dataset_create, dataset_import
 from predictions.conf import prediction_settings
-from predictions.services.data import SYNTHETIC_SOURCE, region_load
 from predictions.services.forecasting import forecast_issue
-from predictions.services.shifts import shift_current, shift_next
 from predictions.services.training import models_train_all, nightly_cutoff
+from predictions.shifts import shift_current, shift_next
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ def naive_local_times(values: pd.Series) -> pd.Series:
 
 
 def _simulate_and_import(*, days: int, seed: int, rate: float) -> int:
-    region = region_load()
+    region = District.objects.all().to_region()
     start = (timezone.localtime() - timedelta(days=days)).replace(
         hour=0, minute=0, second=0, microsecond=0
     )

@@ -4,30 +4,33 @@ from __future__ import annotations
 
 import io
 import time
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from forecasting import Grid
+from forecasting import Events, Grid, GridSpec, Region
 from forecasting.geo import reproject
 from forecasting.models.base import ForecastModel
+from forecasting.models.features import local_hours
 from forecasting.persistence import load_model
 from forecasting.timeutil import to_days
-from incidents.models import District
+from incidents.models import District, Incident
 from predictions.conf import PredictionSettings, prediction_settings
+from predictions.explain import main_driver, zone_drivers
 from predictions.models import Forecast, ModelRun, PatrolZone
-from predictions.services.data import CRS, events_load, grid_load
-from predictions.services.explain import main_driver, zone_drivers
-from predictions.services.shifts import ShiftWindow, shift_next
-from predictions.services.zones import zones_plan
+from predictions.shifts import ShiftWindow, shift_next
+from predictions.zones import ZonePlan, zones_plan
 from predictions.zones_cache import zones_json_forget
 
 
@@ -49,18 +52,16 @@ def surface_encode(risk: NDArray[np.float64], grid: Grid) -> bytes:
     return buffer.getvalue()
 
 
-def surface_decode(data: bytes, spec: dict[str, object]) -> tuple[NDArray[np.float64], Grid]:
-    from predictions.services.data import grid_from_spec
-
+def surface_decode(data: bytes, spec: GridSpec) -> tuple[NDArray[np.float64], Grid]:
     with np.load(io.BytesIO(bytes(data))) as npz:
-        n = int(spec["nx"]) * int(spec["ny"])  # type: ignore[call-overload]
+        n = spec["nx"] * spec["ny"]
         active = np.unpackbits(npz["active"])[:n].astype(bool)
-        grid = grid_from_spec(spec, active.reshape(int(spec["ny"]), int(spec["nx"])))  # type: ignore[call-overload]
+        grid = Grid.from_spec(spec, active.reshape(spec["ny"], spec["nx"]))
         return npz["risk"].astype(np.float64), grid
 
 
-def _to_multipolygon(geometry: BaseGeometry) -> MultiPolygon:
-    wgs84 = reproject(geometry, CRS, "EPSG:4326")
+def _to_multipolygon(geometry: BaseGeometry, crs: str) -> MultiPolygon:
+    wgs84 = reproject(geometry, crs, "EPSG:4326")
     polygons = [g for g in getattr(wgs84, "geoms", [wgs84]) if g.geom_type == "Polygon"]
     geos = GEOSGeometry(memoryview(shapely.to_wkb(shapely.MultiPolygon(polygons))), srid=4326)
     assert isinstance(geos, MultiPolygon)
@@ -81,11 +82,9 @@ def forecast_issue(
 
     Idempotent: a forecast already issued by the same champion for the window is returned.
     """
-    from django.utils import timezone
-
     conf = conf or prediction_settings()
     window = window or shift_next(moment=timezone.now(), conf=conf)
-    champion = ModelRun.objects.filter(is_champion=True).first()
+    champion = ModelRun.objects.champion()
     if champion is None:
         raise NoChampionError("no champion model yet; train first")
     existing = Forecast.objects.filter(model_run=champion, window_start=window.start).first()
@@ -96,14 +95,13 @@ def forecast_issue(
     start = max(window.start, champion.trained_until)
     risk = model.predict(start, window.end)
     grid: Grid = model.grid_
-    region, own_grid, cell_districts = grid_load(cell=grid.cell)
+    region, own_grid, cell_districts = District.objects.grid(cell=grid.cell)
     if own_grid.spec() != grid.spec():
         cell_districts = grid.districts(region)
-    events = events_load(
-        origins=conf.training_origins,
-        start=window.start - timedelta(days=366),
-        end=window.start,
-        tz=conf.timezone,
+    events = (
+        Incident.objects.of_origins(conf.training_origins)
+        .between(window.start - timedelta(days=366), window.start)
+        .to_events(tz=conf.timezone)
     )
     plans_by_district = _plan(window, risk, grid, region, cell_districts, events, conf)
     try:
@@ -135,72 +133,79 @@ def _plan(
     window: ShiftWindow,
     risk: NDArray[np.float64],
     grid: Grid,
-    region: object,
+    region: Region,
     cell_districts: NDArray[np.object_],
-    events: object,
+    events: Events | None,
     conf: PredictionSettings,
-) -> list[list[dict[str, object]]]:
-    from forecasting import Events
-    from forecasting.models.features import local_hours
-
-    assert events is None or isinstance(events, Events)
+) -> list[list[dict[str, Any]]]:
+    """Each district's zones, as the fields of its PatrolZone rows."""
     districts = {d.ubigeo: d for d in District.objects.all()}
-    geometries = getattr(region, "districts", {})
-    event_cells = grid.locate(events.x, events.y) if events is not None else None
-    shift_mask = (
-        _shift_hours(local_hours(events.t, events.tz), window) if events is not None else None
-    )
-    start_days = to_days(window.start, conf.timezone)
     hour_seed = int(window.start.timestamp()) // 3600
-    out: list[list[dict[str, object]]] = []
+    explain = _explainer(window, grid, events, conf)
+    out: list[list[dict[str, Any]]] = []
     for index, ubigeo in enumerate(sorted(districts)):
         members = np.flatnonzero(cell_districts == ubigeo).astype(np.int64)
-        if len(members) == 0 or ubigeo not in geometries:
+        if len(members) == 0 or ubigeo not in region.districts:
             continue
         plans = zones_plan(
             grid=grid,
             risk=risk,
             members=members,
-            district_geometry=geometries[ubigeo],
+            district_geometry=region.districts[ubigeo],
             flagged_share=conf.flagged_share,
             exploration_share=conf.exploration_share,
             max_zones=conf.units_for(ubigeo),
             rng=np.random.default_rng([conf.seed, hour_seed, index]),
         )
-        rows = []
-        for plan in plans:
-            drivers: dict[str, float] = {}
-            if events is not None and event_cells is not None and shift_mask is not None:
-                drivers = zone_drivers(
-                    zone_cells=plan.cells,
-                    district_cells=members,
-                    event_cells=event_cells,
-                    events=events,
-                    in_shift_hours=shift_mask,
-                    window_start=start_days,
-                )
-            driver = (
-                main_driver(drivers, exploration=plan.exploration)
-                if drivers
-                else ("exploration" if plan.exploration else "long_term")
-            )
-            rows.append(
-                {
-                    "district": districts[ubigeo],
-                    "geometry": _to_multipolygon(plan.geometry),
-                    "cells": [int(c) for c in plan.cells],
-                    "expected_incidents": plan.expected,
-                    "area_share": plan.area_share,
-                    "exploration": plan.exploration,
-                    "driver": driver,
-                    "explanation": drivers,
-                }
-            )
-        out.append(rows)
+        out.append(
+            [
+                _zone_fields(plan, districts[ubigeo], explain(plan, members), grid.crs)
+                for plan in plans
+            ]
+        )
     return out
 
 
-def forecast_window_for(*, moment: datetime) -> ShiftWindow:
-    from predictions.services.shifts import shift_current
+Explainer = Callable[[ZonePlan, NDArray[np.int64]], dict[str, float]]
 
-    return shift_current(moment=moment)
+
+def _explainer(
+    window: ShiftWindow, grid: Grid, events: Events | None, conf: PredictionSettings
+) -> Explainer:
+    """(zone plan, its district's cells) → the zone's drivers; empty without past incidents."""
+    if events is None:
+        return lambda plan, members: {}
+    event_cells = grid.locate(events.x, events.y)
+    in_shift = _shift_hours(local_hours(events.t, events.tz), window)
+    start_days = to_days(window.start, conf.timezone)
+
+    def drivers(plan: ZonePlan, members: NDArray[np.int64]) -> dict[str, float]:
+        return zone_drivers(
+            zone_cells=plan.cells,
+            district_cells=members,
+            event_cells=event_cells,
+            events=events,
+            in_shift_hours=in_shift,
+            window_start=start_days,
+        )
+
+    return drivers
+
+
+def _zone_fields(
+    plan: ZonePlan, district: District, drivers: dict[str, float], crs: str
+) -> dict[str, Any]:
+    if drivers:
+        driver = main_driver(drivers, exploration=plan.exploration)
+    else:
+        driver = "exploration" if plan.exploration else "long_term"
+    return {
+        "district": district,
+        "geometry": _to_multipolygon(plan.geometry, crs),
+        "cells": [int(c) for c in plan.cells],
+        "expected_incidents": plan.expected,
+        "area_share": plan.area_share,
+        "exploration": plan.exploration,
+        "driver": driver,
+        "explanation": drivers,
+    }

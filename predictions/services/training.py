@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
@@ -23,15 +24,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from numpy.typing import NDArray
 
-from forecasting import Events, Grid, metrics
+from forecasting import Events, Grid, Region, metrics
 from forecasting.backtest import backtest, make_origins
 from forecasting.models import make_model
 from forecasting.models.base import ForecastModel
 from forecasting.persistence import save_model
 from forecasting.timeutil import to_days
+from incidents.models import District, Incident
 from predictions.conf import PredictionSettings, prediction_settings
 from predictions.models import ModelRun, RunStatus
-from predictions.services.data import SYNTHETIC_SOURCE, events_load, grid_load
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +47,8 @@ def artifact_dir() -> Path:
 def nightly_cutoff(*, moment: datetime, conf: PredictionSettings | None = None) -> datetime:
     """Local midnight of ``moment``'s day: the same cut-off however often training reruns."""
     conf = conf or prediction_settings()
-    local = timezone.localtime(moment, timezone=_tz(conf))
+    local = timezone.localtime(moment, timezone=ZoneInfo(conf.timezone))
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def _tz(conf: PredictionSettings) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(conf.timezone)
 
 
 def _claim_run(
@@ -107,7 +102,9 @@ def model_train(
     """
     conf = conf or prediction_settings()
     start = trained_until - timedelta(days=conf.history_days)
-    events = events_load(origins=conf.training_origins, start=start, end=trained_until)
+    events = (
+        Incident.objects.of_origins(conf.training_origins).between(start, trained_until).to_events()
+    )
     if events is None:
         raise ValueError("no training incidents before the cut-off")
     run, created = _claim_run(kind=kind, trained_until=trained_until, events=events, conf=conf)
@@ -128,12 +125,43 @@ def model_train(
 
 
 def _train_into(run: ModelRun, *, events: Events, conf: PredictionSettings) -> None:
-    from incidents.models import Incident
-
-    timings: dict[str, float] = {}
+    """Backtest, fit and save ``run``'s model, then mark the run succeeded (its last step)."""
     began = time.perf_counter()
-    region, grid, cell_districts = grid_load(cell=conf.cell_m)
+    region, grid, cell_districts = District.objects.grid(cell=conf.cell_m)
     until = to_days(run.trained_until, conf.timezone)
+    _backtest_into(
+        run,
+        events=events,
+        region=region,
+        grid=grid,
+        cell_districts=cell_districts,
+        until=until,
+        conf=conf,
+    )
+    timings = {"backtest": time.perf_counter() - began}
+    fit_began = time.perf_counter()
+    model = make_model(run.kind, conf.seed).fit(events, grid, until)
+    timings["fit"] = time.perf_counter() - fit_began
+    run.artifact = _artifact_save(run, model)
+    run.synthetic = Incident.objects.synthetic().exists()
+    timings["total"] = time.perf_counter() - began
+    run.timings = timings
+    run.status = RunStatus.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _backtest_into(
+    run: ModelRun,
+    *,
+    events: Events,
+    region: Region,
+    grid: Grid,
+    cell_districts: NDArray[np.object_],
+    until: float,
+    conf: PredictionSettings,
+) -> None:
+    """Rolling-origin backtest before ``until``: PAI/hit rate/PEI* at 5 %, equity, calibration."""
     horizon = conf.backtest_horizon_days
     first = until - horizon * conf.backtest_origins
     origins = make_origins(first, until - horizon, horizon, tz=conf.timezone)
@@ -157,7 +185,6 @@ def _train_into(run: ModelRun, *, events: Events, conf: PredictionSettings) -> N
         progress=None,
         factory=factory,
     )
-    timings["backtest"] = time.perf_counter() - began
     summary = result.summary(n_boot=1000, random_state=conf.seed)[run.kind]
     at5 = summary["coverage"]["0.05"]
     run.backtest = {
@@ -173,22 +200,16 @@ def _train_into(run: ModelRun, *, events: Events, conf: PredictionSettings) -> N
         fitted, origins, horizon, events, grid, cell_districts
     )
 
-    fit_began = time.perf_counter()
-    model = make_model(run.kind, conf.seed).fit(events, grid, until)
-    timings["fit"] = time.perf_counter() - fit_began
+
+def _artifact_save(run: ModelRun, model: ForecastModel) -> str:
+    """Save the fitted model under media and return its relative path."""
     folder = artifact_dir()
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"run-{run.pk}-{run.kind}.joblib"
     partial = folder / f".run-{run.pk}-{run.kind}.joblib.part"
     save_model(model, partial)
     os.replace(partial, final)  # atomic: a reader never sees half a model
-    run.artifact = str(final.relative_to(settings.MEDIA_ROOT))
-    run.synthetic = Incident.objects.filter(source=SYNTHETIC_SOURCE).exists()
-    timings["total"] = time.perf_counter() - began
-    run.timings = timings
-    run.status = RunStatus.SUCCEEDED
-    run.finished_at = timezone.now()
-    run.save()
+    return str(final.relative_to(settings.MEDIA_ROOT))
 
 
 def _equity_and_calibration(

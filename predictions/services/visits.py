@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role, role_of
+from callao.errors import InvalidInput, NotAllowed
 from predictions.models import PatrolVisit, PatrolZone
-from predictions.selectors import zones_visible_to
 
 
 def patrol_visit_create(
     *, zone: PatrolZone, officer: User, started_at: datetime, ended_at: datetime, note: str = ""
 ) -> PatrolVisit:
-    """Record a visit; officers only for zones of their own district. Resubmits are no-ops."""
-    if not zones_visible_to(officer).filter(pk=zone.pk).exists():
-        raise PermissionDenied("zone outside your district")
-    if role_of(officer) == Role.COMMUNITY_LEADER:
-        raise PermissionDenied("community leaders do not log patrols")
+    """Record a visit to a zone the user may see (officers: their district). Resubmits are no-ops."""
+    if not PatrolZone.objects.visible_to(officer).filter(pk=zone.pk).exists():
+        raise NotAllowed(_("Zone outside your district."))
     if ended_at < started_at:
-        raise ValidationError({"ended_at": "The visit must end after it starts."})
+        raise InvalidInput(_("The visit must end after it starts."), field="ended_at")
     try:
         with transaction.atomic():
             return PatrolVisit.objects.create(

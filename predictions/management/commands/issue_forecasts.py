@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from predictions.services.forecasting import forecast_issue
-from predictions.services.shifts import shift_current, shift_next
+from predictions.shifts import shift_current, shift_next
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from forecasting import Events, Grid
+from forecasting import Events
 from predictions.models import Driver
 
 RECENT_DAYS = 14.0
@@ -72,7 +72,3 @@ def main_driver(drivers: dict[str, float], *, exploration: bool) -> str:
     if district_share > 0 and drivers["shift_share"] / district_share >= TIME_OF_DAY_MIN_RATIO:
         return Driver.TIME_OF_DAY
     return Driver.LONG_TERM
-
-
-def cells_of(grid: Grid, events: Events) -> NDArray[np.int64]:
-    return grid.locate(events.x, events.y)

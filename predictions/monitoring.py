@@ -18,6 +18,8 @@ from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import REGISTRY, Collector
 
+from predictions.models import Forecast, ForecastEvaluation, ModelRun
+
 logger = logging.getLogger(__name__)
 
 FAILURES_KEY = "predictions:task-failures:{task}"
@@ -47,15 +49,12 @@ class PredictionsCollector(Collector):
         yield CounterMetricFamily("callao_prediction_task_failures", "")
 
     def collect(self) -> Iterator[Metric]:
-        from predictions.models import Forecast, ModelRun
-        from predictions.selectors import rolling_pai
-
         champion = GaugeMetricFamily(
             "callao_champion_backtest_pai_5pct", "Backtest PAI at 5 % of the champion model."
         )
         rolling = GaugeMetricFamily(
             "callao_rolling_evaluated_pai",
-            "Mean evaluated PAI of the issued zones over the last 28 days.",
+            "Pooled evaluated PAI of the issued zones over the last 28 days.",
             labels=["model"],
         )
         latency = GaugeMetricFamily(
@@ -67,14 +66,14 @@ class PredictionsCollector(Collector):
             "callao_prediction_task_failures", "Failed predictions tasks.", labels=["task"]
         )
         try:
-            run = ModelRun.objects.filter(is_champion=True).values("pai5").first()
-            if run is not None and run["pai5"] is not None:
-                champion.add_metric([], run["pai5"])
-            pais = rolling_pai()
-            if pais["pai"] is not None:
-                rolling.add_metric(["champion"], pais["pai"])
-            if pais["baseline_pai"] is not None:
-                rolling.add_metric(["naive_baseline"], pais["baseline_pai"])
+            run = ModelRun.objects.champion()
+            if run is not None and run.pai5 is not None:
+                champion.add_metric([], run.pai5)
+            rolling_28 = ForecastEvaluation.objects.callao_wide().recent().pooled()
+            if rolling_28.pai is not None:
+                rolling.add_metric(["champion"], rolling_28.pai)
+            if rolling_28.baseline_pai is not None:
+                rolling.add_metric(["naive_baseline"], rolling_28.baseline_pai)
             week = Forecast.objects.filter(issued_at__gte=timezone.now() - timedelta(days=7))
             stats = week.aggregate(
                 n=Count("pk"),
