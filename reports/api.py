@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -17,10 +18,10 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.roles import ANALYSTS, NARRATIVE_READERS, PUBLIC
+from callao.errors import InvalidInput
 from reports.forms import NarrativeSelectionForm
 from reports.models import Report, ReportKind
-from reports.selectors import official_reports, public_reports
-from reports.services import ReportError, narrative_themes_read
+from reports.services import narrative_themes_read
 
 # The parts of a public report's content the API shows (all privacy-protected already).
 PUBLIC_CONTENT = (
@@ -123,7 +124,13 @@ class PublicReportListApi(generics.ListAPIView[Report]):
     serializer_class = ReportListSerializer
 
     def get_queryset(self) -> QuerySet[Report]:
-        return public_reports(district=self.request.query_params.get("district") or None)
+        return (
+            Report.objects.visible_to(self.request.user)
+            .public()
+            .current()
+            .in_district(self.request.query_params.get("district"))
+            .newest_first()
+        )
 
 
 class PublicReportDetailApi(generics.RetrieveAPIView[Report]):
@@ -133,7 +140,9 @@ class PublicReportDetailApi(generics.RetrieveAPIView[Report]):
     serializer_class = PublicReportSerializer
 
     def get_queryset(self) -> QuerySet[Report]:
-        return public_reports()
+        # Only current versions: a superseded public version is not shown (views.py, _detail).
+        visible = Report.objects.visible_to(self.request.user)
+        return visible.public().current().select_related("district")
 
 
 @extend_schema(parameters=[DISTRICT_PARAMETER])
@@ -144,7 +153,13 @@ class OfficialReportListApi(generics.ListAPIView[Report]):
     serializer_class = ReportListSerializer
 
     def get_queryset(self) -> QuerySet[Report]:
-        return official_reports(district=self.request.query_params.get("district") or None)
+        return (
+            Report.objects.visible_to(self.request.user)
+            .official()
+            .current()
+            .in_district(self.request.query_params.get("district"))
+            .newest_first()
+        )
 
 
 class OfficialReportDetailApi(generics.RetrieveAPIView[Report]):
@@ -154,7 +169,7 @@ class OfficialReportDetailApi(generics.RetrieveAPIView[Report]):
     serializer_class = OfficialReportSerializer
 
     def get_queryset(self) -> QuerySet[Report]:
-        return Report.objects.visible_to(self.request.user).filter(kind=ReportKind.OFFICIAL_MONTHLY)
+        return Report.objects.visible_to(self.request.user).official()
 
 
 @extend_schema(
@@ -186,21 +201,18 @@ class NarrativeThemesApi(APIView):
             raise ValidationError(form.errors.get_json_data())
         language = request.query_params.get("language", "es")
         if language not in ("es", "en"):
-            raise ValidationError({"language": "es or en"})
+            raise InvalidInput(_("es or en"), field="language")
         user = request.user
         assert isinstance(user, User)
-        try:
-            result = narrative_themes_read(
-                user=user,
-                start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"],
-                district=form.cleaned_data["district"],
-                category=form.cleaned_data["category"],
-                language=language,
-                via=f"GET {request.get_full_path()}"[:300],
-            )
-        except ReportError as error:
-            raise ValidationError({"detail": str(error)}) from error
+        result = narrative_themes_read(
+            user=user,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            district=form.cleaned_data["district"],
+            category=form.cleaned_data["category"],
+            language=language,
+            via=f"GET {request.get_full_path()}"[:300],
+        )
         return Response(
             {
                 "period": result.period,

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import CrimeCategory, District
-from reports.periods import LIMA
 
 MAX_SELECTION_DAYS = 366
 
@@ -47,7 +46,7 @@ class NarrativeSelectionForm(forms.Form):
 
     @staticmethod
     def defaults() -> dict[str, dt.date]:
-        today = timezone.now().astimezone(LIMA).date()
+        today = timezone.localdate(timezone=timezone.get_default_timezone())
         return {"start": today - dt.timedelta(days=7), "end": today - dt.timedelta(days=1)}
 
     def clean(self) -> dict[str, Any]:

@@ -11,9 +11,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+
 from incidents.models import District
 from reports.privacy import MIN_CELL_M
-from reports.selectors import UTM_SRID
 
 WIDTH_PX = 560.0
 MAX_HEIGHT_PX = 640.0
@@ -31,13 +32,14 @@ def column_letters(index: int) -> str:
 
 
 class CellGrid:
-    """The cells of a fixed UTM grid that cover a district, and their page positions."""
+    """The cells of a fixed grid in the projected CRS (``PROJECTED_SRID``, metres) that cover a
+    district, and their page positions: the grid of ``Incident.objects.counts_by_cell``."""
 
     def __init__(self, district: District, *, cell_m: int, extra: list[tuple[int, int]]) -> None:
         if cell_m < MIN_CELL_M:
             raise ValueError(f"public map cells must be at least {MIN_CELL_M} m, not {cell_m}")
         self.cell_m = cell_m
-        shape = district.geometry.transform(UTM_SRID, clone=True)
+        shape = district.geometry.transform(settings.PROJECTED_SRID, clone=True)
         # Tolerance well under a cell: the outline is only a guide for the eye.
         self.shape = shape.simplify(cell_m / 25, preserve_topology=True)
         xmin, ymin, xmax, ymax = shape.extent

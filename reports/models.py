@@ -7,6 +7,7 @@ it read-only, and a database trigger (migration 0002) refuses any UPDATE or DELE
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -31,6 +32,15 @@ class ReportStatus(models.TextChoices):
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
+    """Reads of reports: ``visible_to(user)`` first (the role rule), then these narrow it."""
+
+    def visible_to(self, user: Any) -> ReportQuerySet:
+        """Deny by default: public reports for everybody, official ones for analysts."""
+        public = Q(pk__in=self.public().values("pk"))
+        if role_of(user) in ANALYSTS:
+            return self.published().filter(public | Q(kind=ReportKind.OFFICIAL_MONTHLY))
+        return self.filter(public)
+
     def published(self) -> ReportQuerySet:
         return self.filter(status=ReportStatus.PUBLISHED)
 
@@ -39,7 +49,7 @@ class ReportQuerySet(models.QuerySet["Report"]):
         replaced = Report.objects.filter(supersedes=OuterRef("pk"), status=ReportStatus.PUBLISHED)
         return self.exclude(Exists(replaced))
 
-    def public(self, now: Any = None) -> ReportQuerySet:
+    def public(self, now: dt.datetime | None = None) -> ReportQuerySet:
         """Published weekly public reports whose week ended long enough ago (DESIGN.md lag).
 
         The lag is checked when a report is generated and published; it is checked here
@@ -48,12 +58,21 @@ class ReportQuerySet(models.QuerySet["Report"]):
         now = now or timezone.now()
         return self.published().filter(kind=ReportKind.PUBLIC_WEEKLY, publishable_at__lte=now)
 
-    def visible_to(self, user: Any) -> ReportQuerySet:
-        """Deny by default: public reports for everybody, official ones for analysts."""
-        public = Q(pk__in=self.public().values("pk"))
-        if role_of(user) in ANALYSTS:
-            return self.published().filter(public | Q(kind=ReportKind.OFFICIAL_MONTHLY))
-        return self.filter(public)
+    def official(self) -> ReportQuerySet:
+        """Published monthly official reports (analysts only: ``visible_to`` sees to it)."""
+        return self.published().filter(kind=ReportKind.OFFICIAL_MONTHLY)
+
+    def in_district(self, ubigeo: str | None) -> ReportQuerySet:
+        """Reports on the district with this UBIGEO; ``"all"``: on all of Callao; None: any."""
+        if not ubigeo:
+            return self
+        if ubigeo == "all":
+            return self.filter(district__isnull=True)
+        return self.filter(district__ubigeo=ubigeo)
+
+    def newest_first(self) -> ReportQuerySet:
+        """The order lists show, with each report's district loaded."""
+        return self.select_related("district").order_by("-period_start", "district__ubigeo")
 
 
 class Report(models.Model):
@@ -147,3 +166,10 @@ class Report(models.Model):
     def pdf_filename(self) -> str:
         area = self.district.ubigeo if self.district else "callao"
         return f"reporte-{self.kind.replace('_', '-')}-{area}-{self.period}-v{self.version}.pdf"
+
+    def current_version(self) -> Report:
+        """The published version that replaces this one in the end (itself if none does)."""
+        current = self
+        while (newer := Report.objects.published().filter(supersedes=current).first()) is not None:
+            current = newer
+        return current

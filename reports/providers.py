@@ -2,9 +2,9 @@
 patrol coverage, the equity table).
 
 The predictions app offers them by defining a callable at ``REPORTS_OFFICIAL_SECTIONS_PROVIDER``
-(default ``predictions.reporting.official_sections``)::
+(default ``predictions.reporting.forecast_sections``)::
 
-    def official_sections(*, district, start, end) -> dict[str, dict]:
+    def forecast_sections(*, district, start, end) -> dict[str, dict]:
         return {
             "forecast_accuracy": {
                 "columns": ["Modelo", "Tasa de acierto (5 %)", "PAI"],
@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Required, TypedDict
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -34,23 +34,34 @@ from incidents.models import District
 logger = logging.getLogger(__name__)
 
 SECTIONS = ("forecast_accuracy", "patrol_coverage", "equity")
-DEFAULT_PROVIDER = "predictions.reporting.official_sections"
 
 Cell = str | int | float | None
 
 
+class Section(TypedDict, total=False):
+    """One provided section as the report stores it; only ``available`` when it is not."""
+
+    available: Required[bool]
+    columns: list[str]
+    rows: list[list[Cell]]
+    note: str
+
+
 def _provider() -> Callable[..., Mapping[str, Any]] | None:
-    path = getattr(settings, "REPORTS_OFFICIAL_SECTIONS_PROVIDER", DEFAULT_PROVIDER)
+    path = settings.REPORTS_OFFICIAL_SECTIONS_PROVIDER
     if not path:
         return None
     try:
         provider: Callable[..., Mapping[str, Any]] = import_string(path)
     except ImportError:
+        # Said loudly: a renamed provider (docs/operations.md, "Upgrading") would otherwise
+        # leave every section "not available" without a word.
+        logger.error("REPORTS_OFFICIAL_SECTIONS_PROVIDER %r cannot be imported", path)
         return None
     return provider
 
 
-def _section(raw: Any) -> dict[str, Any]:
+def _section(raw: Any) -> Section:
     """A provided section, checked for shape; anything else counts as not available."""
     if not isinstance(raw, Mapping):
         return {"available": False}
@@ -77,7 +88,8 @@ def _section(raw: Any) -> dict[str, Any]:
 
 def official_sections(
     *, district: District | None, start: dt.datetime, end: dt.datetime
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, Section]:
+    """The sections of ``SECTIONS`` for the official report, each checked for shape."""
     provider = _provider()
     provided: Mapping[str, Any] = {}
     if provider is not None:

@@ -1,4 +1,5 @@
-"""Beat entries of the reports app, merged into callao/celery.py's schedule (America/Lima)."""
+"""Beat entries of the reports app, merged into callao/celery.py's schedule (local time:
+CELERY_TIMEZONE is the TIME_ZONE setting)."""
 
 from __future__ import annotations
 

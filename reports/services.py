@@ -11,35 +11,30 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.timezone import get_default_timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import NARRATIVE_READERS, role_of
 from accounts.services import sensitive_reads_record
+from callao.errors import InvalidInput, NotAllowed
 from incidents.models import CrimeCategory, District, Incident
+from reports import tasks
 from reports.models import Report, ReportKind, ReportStatus
 from reports.monthly import official_monthly_build
-from reports.periods import (
-    LIMA,
-    ReportPeriod,
-    latest_period,
-    month_of,
-    period_for,
-    publishable_at,
-    week_of,
-)
-from reports.selectors import incidents_with_narratives
+from reports.periods import latest_period, month_of, period_for, publishable_at, week_of
 from reports.summarizer import Summary, Theme, narrative_themes, summarize, themes_summary
+from reports.summarizer.period import Period
 from reports.weekly import BuiltReport, public_weekly_build
 
 logger = logging.getLogger(__name__)
 
 
-class ReportError(Exception):
-    """A report that cannot be generated or published as asked; the message says why."""
+class ReportError(InvalidInput):
+    """A report that cannot be generated or published as asked; the message says why (400)."""
 
 
 class ReportNotReady(ReportError):
@@ -51,7 +46,8 @@ class ReportAlreadyPublished(ReportError):
 
     def __init__(self, report: Report) -> None:
         super().__init__(
-            f"{report} is published and cannot change; issue a correction (a new version)."
+            _("%(report)s is published and cannot change; issue a correction (a new version).")
+            % {"report": report}
         )
         self.report = report
 
@@ -65,23 +61,27 @@ class ReportOutcome:
 
 def _check_scope(kind: str, district: District | None) -> None:
     if kind not in ReportKind.values:
-        raise ReportError(f"Unknown report kind {kind!r}; use one of {ReportKind.values}.")
+        raise ReportError(
+            _("Unknown report kind %(kind)r; use one of %(kinds)s.")
+            % {"kind": kind, "kinds": ReportKind.values}
+        )
     if kind == ReportKind.PUBLIC_WEEKLY and district is None:
         # privacy.py: a Callao-wide public table minus the district ones reveals hidden cells.
-        raise ReportError("Weekly public reports are made per district, not for all of Callao.")
+        raise ReportError(_("Weekly public reports are made per district, not for all of Callao."))
 
 
-def _check_ready(kind: str, period: ReportPeriod, now: dt.datetime) -> dt.datetime:
+def _check_ready(kind: str, period: Period, now: dt.datetime) -> dt.datetime:
     ready = publishable_at(kind, period)
     if now < ready:
-        raise ReportNotReady(
-            f"{period.code} may be reported from {ready.isoformat()} "
-            + ("(7 days after the week ends)." if kind == ReportKind.PUBLIC_WEEKLY else "on.")
-        )
+        if kind == ReportKind.PUBLIC_WEEKLY:
+            message = _("%(period)s may be reported from %(ready)s (7 days after the week ends).")
+        else:
+            message = _("%(period)s may be reported from %(ready)s on.")
+        raise ReportNotReady(message % {"period": period.code, "ready": ready.isoformat()})
     return ready
 
 
-def _build(kind: str, district: District | None, period: ReportPeriod) -> BuiltReport:
+def _build(kind: str, district: District | None, period: Period) -> BuiltReport:
     if kind == ReportKind.PUBLIC_WEEKLY:
         assert district is not None
         return public_weekly_build(district=district, period=period)
@@ -152,11 +152,8 @@ def report_generate(
                 correction_reason=correction_reason if latest else "",
             )
             action = "corrected" if latest else "created"
-        report.period_start, report.period_end, report.publishable_at = (
-            parsed.start,
-            parsed.end,
-            ready,
-        )
+        report.period_start, report.period_end = parsed.days()
+        report.publishable_at = ready
         _fill(report, built, summaries)
         report.save()
     logger.info("report %s: %s", action, report)
@@ -177,7 +174,10 @@ def report_publish(*, report: Report, now: dt.datetime | None = None) -> Report:
         if report.is_published:
             raise ReportAlreadyPublished(report)
         if now < report.publishable_at:
-            raise ReportNotReady(f"{report} may be published from {report.publishable_at}.")
+            raise ReportNotReady(
+                _("%(report)s may be published from %(date)s.")
+                % {"report": report, "date": report.publishable_at}
+            )
         report.status = ReportStatus.PUBLISHED
         report.published_at = now
         report.pdf.save(report.pdf_filename, ContentFile(report_pdf(report)), save=False)
@@ -228,11 +228,9 @@ def report_jobs_due(*, kind: str, now: dt.datetime | None = None) -> list[tuple[
 
 def reports_schedule(*, kind: str, now: dt.datetime | None = None) -> int:
     """Queue one generate-and-publish task per report due (after the transaction commits)."""
-    from reports.tasks import report_issue_task
-
     jobs = report_jobs_due(kind=kind, now=now)
     for ubigeo, period in jobs:
-        report_issue_task.delay_on_commit(  # type: ignore[attr-defined]
+        tasks.report_issue_task.delay_on_commit(  # type: ignore[attr-defined]
             kind=kind, district=ubigeo, period=period, publish=True
         )
     return len(jobs)
@@ -270,17 +268,20 @@ def narrative_themes_read(
     though only themes and scrubbed examples leave this function.
     """
     if role_of(user) not in NARRATIVE_READERS:
-        raise PermissionDenied("Only planners and admins may read narratives.")
+        raise NotAllowed(_("Only planners and admins may read narratives."))
     if end < start:
-        raise ReportError("The end date must not be before the start date.")
-    start_at = dt.datetime.combine(start, dt.time(), tzinfo=LIMA)
-    end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=LIMA)
-    queryset = Incident.objects.visible_to(user).between(start_at, end_at)
-    if district is not None:
-        queryset = queryset.filter(district=district)
-    if category is not None:
-        queryset = queryset.filter(category=category)
-    rows = incidents_with_narratives(queryset, limit=MAX_NARRATIVES + 1)
+        raise ReportError(_("The end date must not be before the start date."))
+    zone = get_default_timezone()
+    rows = (
+        Incident.objects.visible_to(user)
+        .between(
+            dt.datetime.combine(start, dt.time(), tzinfo=zone),
+            dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone),
+        )
+        .in_district(district)
+        .of_categories(None if category is None else [category.pk])
+        .narratives(limit=MAX_NARRATIVES + 1)
+    )
     truncated = len(rows) > MAX_NARRATIVES
     rows = rows[:MAX_NARRATIVES]
     sensitive_reads_record(user=user, object_ids=[pk for pk, _ in rows], via=via or "reports")

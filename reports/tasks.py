@@ -1,4 +1,8 @@
-"""Celery tasks of reports: ids and codes in, one service call each."""
+"""Celery tasks of reports: ids and codes in, one service call each.
+
+Each task imports its service inside its body: reports/services.py imports this module at
+the top to enqueue, so the import runs one way only.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,9 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from incidents.models import District
-from reports.services import report_issue, reports_schedule
 
-# A lost connection or a lock timeout is worth retrying; a bad period or an already
-# published report is not (report_issue answers those without raising).
+# A lost connection or a lock timeout is worth retrying; a bad period (a domain error, 400)
+# or an already published report (report_issue answers it without raising) is not.
 RETRY_ON = (DatabaseError, OSError)
 
 
@@ -29,6 +32,8 @@ def report_issue_task(
     Idempotent, so a redelivered message (acks_late) does no harm: a published report is
     left as it is.
     """
+    from reports.services import report_issue
+
     place = District.objects.get(ubigeo=district) if district else None
     outcome = report_issue(kind=kind, district=place, period=period, publish=publish)
     return {"report": outcome.report.pk, "action": outcome.action, "published": outcome.published}
@@ -43,4 +48,6 @@ def report_issue_task(
 )
 def reports_schedule_task(*, kind: str) -> int:
     """Beat entry point: queue the reports of ``kind`` that are due now."""
+    from reports.services import reports_schedule
+
     return reports_schedule(kind=kind)

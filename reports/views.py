@@ -1,23 +1,25 @@
 """Report pages: public weekly reports for everybody, official ones for analysts, and the
-narrative themes page for planners and admins. Logic lives in services and selectors."""
+narrative themes page for planners and admins. Logic lives in services and QuerySet methods;
+domain errors become error pages in one place (callao/views.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import roles_allowed
 from accounts.roles import ANALYSTS, NARRATIVE_READERS, PUBLIC
+from callao.errors import NotFoundError
 from reports.formatting import language, official_section_titles, origin_label
 from reports.forms import NarrativeSelectionForm, ReportFilterForm
-from reports.models import Report, ReportKind
-from reports.selectors import official_reports, public_reports, report_current_version
-from reports.services import ReportError, narrative_themes_read
+from reports.models import Report, ReportQuerySet
+from reports.services import narrative_themes_read
 
 REPORTS_PER_PAGE = 25
 
@@ -25,24 +27,30 @@ REPORTS_PER_PAGE = 25
 def _report_list(request: HttpRequest, *, official: bool) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     district = form.cleaned_data["district"] if form.is_valid() else None
-    ubigeo = district.ubigeo if district else None
-    reports = official_reports(district=ubigeo) if official else public_reports(district=ubigeo)
+    reports = (
+        _reports(request, official=official)
+        .current()
+        .in_district(district.ubigeo if district else None)
+        .newest_first()
+    )
     page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     template = "reports/official_list.html" if official else "reports/public_list.html"
     return render(request, template, {"form": form, "page": page, "district": district})
 
 
+def _reports(request: HttpRequest, *, official: bool) -> ReportQuerySet:
+    """The official or the public reports the user may see."""
+    visible = Report.objects.visible_to(request.user)
+    return visible.official() if official else visible.public()
+
+
 def _get_report(request: HttpRequest, pk: int, *, official: bool) -> Report:
-    if official:
-        queryset = Report.objects.visible_to(request.user).filter(kind=ReportKind.OFFICIAL_MONTHLY)
-    else:
-        queryset = Report.objects.public()
-    return get_object_or_404(queryset.select_related("district"), pk=pk)
+    return get_object_or_404(_reports(request, official=official).select_related("district"), pk=pk)
 
 
 def _detail(request: HttpRequest, pk: int, *, official: bool) -> HttpResponseBase:
     report = _get_report(request, pk, official=official)
-    current = report_current_version(report)
+    current = report.current_version()
     if not official and current.pk != report.pk:
         # Superseded public versions are not shown: two versions side by side could be
         # subtracted to reveal small counts. The record itself stays (immutable).
@@ -78,10 +86,10 @@ def _official_context(content: dict[str, Any]) -> dict[str, Any]:
 
 def _pdf(request: HttpRequest, pk: int, *, official: bool) -> HttpResponseBase:
     report = _get_report(request, pk, official=official)
-    if not official and report_current_version(report).pk != report.pk:
-        return redirect("reports:public-pdf", pk=report_current_version(report).pk)
+    if not official and (current := report.current_version()).pk != report.pk:
+        return redirect("reports:public-pdf", pk=current.pk)
     if not report.pdf:
-        raise Http404("This report has no PDF.")
+        raise NotFoundError(_("This report has no PDF."))
     return FileResponse(
         report.pdf.open("rb"),
         as_attachment=True,
@@ -131,16 +139,15 @@ def narrative_themes_page(request: HttpRequest) -> HttpResponse:
     if submitted and form.is_valid():
         user = request.user
         assert isinstance(user, User)
-        try:
-            result = narrative_themes_read(
-                user=user,
-                start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"],
-                district=form.cleaned_data["district"],
-                category=form.cleaned_data["category"],
-                language=language(),
-                via=f"GET {request.get_full_path()}"[:300],
-            )
-        except ReportError as error:
-            form.add_error(None, str(error))
+        # The form refuses a reversed or over-long range; what the service still refuses
+        # is a domain error, rendered by the error pages.
+        result = narrative_themes_read(
+            user=user,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            district=form.cleaned_data["district"],
+            category=form.cleaned_data["category"],
+            language=language(),
+            via=f"GET {request.get_full_path()}"[:300],
+        )
     return render(request, "reports/narrative_themes.html", {"form": form, "result": result})

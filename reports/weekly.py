@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from incidents.models import CrimeCategory, District
+from incidents.models import CrimeCategory, District, Incident, IncidentQuerySet
 from reports.advice import EMERGENCY, GENERAL, advice_for
 from reports.maps import cell_labels, map_content
-from reports.periods import ReportPeriod
+from reports.periods import period_content
 from reports.privacy import (
     SHOWN,
     THRESHOLD,
@@ -22,16 +22,8 @@ from reports.privacy import (
     protect_sum,
     protect_table,
 )
-from reports.selectors import (
-    counts_by_category,
-    counts_by_cell,
-    counts_by_hour,
-    counts_by_weekday,
-    incidents_in,
-    public_categories,
-)
 from reports.summarizer import Facts, facts_build, pct_change
-from reports.summarizer.period import period_label, period_parse
+from reports.summarizer.period import Period
 
 CELL_M = 500
 PREVIOUS_WEEKS = 4
@@ -62,7 +54,7 @@ def trend(change_pct: float | None) -> str:
 class _Columns:
     """The protected category tables of a week, the four before it and a year before."""
 
-    def __init__(self, district: District, period: ReportPeriod, codes: list[str]) -> None:
+    def __init__(self, district: District, period: Period, codes: list[str]) -> None:
         self.district, self.codes = district, codes
         self.ids = list(CrimeCategory.objects.filter(code__in=codes).values_list("pk", flat=True))
         self.current = self.column(period)
@@ -70,10 +62,16 @@ class _Columns:
         self.last_year = self.column(period.same_week_last_year())
         self.previous_sum = self._previous_sum()
 
-    def column(self, period: ReportPeriod) -> ProtectedTable:
-        raw = counts_by_category(
-            incidents_in(period, district=self.district, category_ids=self.ids)
+    def incidents(self, period: Period) -> IncidentQuerySet:
+        """The district's incidents of the public categories in ``period``."""
+        return (
+            Incident.objects.between(period.start_at, period.end_at)
+            .in_district(self.district)
+            .of_categories(self.ids)
         )
+
+    def column(self, period: Period) -> ProtectedTable:
+        raw = self.incidents(period).counts_by_category()
         return protect_table({code: raw.get(code, 0) for code in self.codes})
 
     def _previous_sum(self) -> ProtectedTable:
@@ -97,17 +95,39 @@ class _Columns:
         return None if value is None else value / PREVIOUS_WEEKS
 
 
-def public_weekly_build(*, district: District, period: ReportPeriod) -> BuiltReport:
-    categories = public_categories()
-    codes = [category.code for category in categories]
-    columns = _Columns(district, period, codes)
-    current = columns.current
-    week = incidents_in(period, district=district, category_ids=columns.ids)
-    raw_total = sum(current.counts.values())
+def public_weekly_build(*, district: District, period: Period) -> BuiltReport:
+    categories = list(CrimeCategory.objects.public().order_by("code"))
+    columns = _Columns(district, period, [category.code for category in categories])
+    week = columns.incidents(period)
+    rows = _category_rows(categories, columns)
+    cells, some_hidden = _shown_cells(week, total=sum(columns.current.counts.values()))
+    shown_codes = [row["code"] for row in rows if row["count"] is not None]
+    content: dict[str, Any] = {
+        "schema": 1,
+        "kind": "public_weekly",
+        "threshold": THRESHOLD,
+        "district": {"ubigeo": district.ubigeo, "name": district.name},
+        "period": period_content(period),
+        "total": _total_row(columns),
+        "categories": rows,
+        "some_withheld": any(row["status"] == WITHHELD for row in rows),
+        "busiest_hours": _busiest_hours(week),
+        "busiest_weekdays": _busiest_weekdays(week),
+        "map": map_content(district, cells, cell_m=CELL_M, hidden=some_hidden),
+        "hotspots": _hotspots(district, cells),
+        "advice": advice_for(shown_codes),
+        "general_advice": {language: list(items) for language, items in GENERAL.items()},
+        "emergency": {language: list(items) for language, items in EMERGENCY.items()},
+    }
+    facts = {language: _facts(content, language) for language in ("es", "en")}
+    return BuiltReport(content=content, facts=facts)
 
+
+def _category_rows(categories: list[CrimeCategory], columns: _Columns) -> list[dict[str, Any]]:
+    """One row per public category: this week, the average before, a year ago; biggest first."""
     rows: list[dict[str, Any]] = []
     for category in categories:
-        count, average = current.value(category.code), columns.average(category.code)
+        count, average = columns.current.value(category.code), columns.average(category.code)
         last_year = columns.last_year.value(category.code)
         change_previous = pct_change(count, average)
         rows.append(
@@ -116,7 +136,7 @@ def public_weekly_build(*, district: District, period: ReportPeriod) -> BuiltRep
                 "name_es": category.name_es,
                 "name_en": category.name_en,
                 "count": count,
-                "status": current.status[category.code],
+                "status": columns.current.status[category.code],
                 "previous_average": average,
                 "last_year": last_year,
                 "change_vs_previous_pct": change_previous,
@@ -125,58 +145,51 @@ def public_weekly_build(*, district: District, period: ReportPeriod) -> BuiltRep
             }
         )
     rows.sort(key=lambda row: (row["count"] is None, -(row["count"] or 0), row["name_es"]))
+    return rows
 
-    by_hour, by_weekday = counts_by_hour(week), counts_by_weekday(week)
+
+def _total_row(columns: _Columns) -> dict[str, Any]:
+    count, average, last_year = columns.current.total, columns.average(), columns.last_year.total
+    change_previous = pct_change(count, average)
+    return {
+        "count": count,
+        "previous_average": average,
+        "last_year": last_year,
+        "change_vs_previous_pct": change_previous,
+        "change_vs_last_year_pct": pct_change(count, last_year),
+        "trend": trend(change_previous),
+    }
+
+
+def _busiest_hours(week: IncidentQuerySet) -> list[dict[str, int]]:
+    by_hour = week.counts_by_hour()
     hours = protect_table({str(h): by_hour.get(h, 0) for h in range(24)}, top=TOP_HOURS)
+    return _busiest(hours, "hour")
+
+
+def _busiest_weekdays(week: IncidentQuerySet) -> list[dict[str, int]]:
+    by_weekday = week.counts_by_weekday()
     weekdays = protect_table({str(d): by_weekday.get(d, 0) for d in range(7)}, top=TOP_WEEKDAYS)
-    raw_cells = counts_by_cell(week, cell_m=CELL_M)
-    cells = protect_table({f"{c},{r}": n for (c, r), n in raw_cells.items()}, total=raw_total)
-    shown_cells = {
+    return _busiest(weekdays, "weekday")
+
+
+def _shown_cells(week: IncidentQuerySet, *, total: int) -> tuple[dict[tuple[int, int], int], bool]:
+    """The map cells that may be shown (column, row -> count), and whether any is hidden."""
+    raw_cells = week.counts_by_cell(cell_m=CELL_M)
+    cells = protect_table({f"{c},{r}": n for (c, r), n in raw_cells.items()}, total=total)
+    shown = {
         (int(key.split(",")[0]), int(key.split(",")[1])): n for key, n in cells.shown().items()
     }
-    drawing = map_content(
-        district, shown_cells, cell_m=CELL_M, hidden=cells.hidden_sum() > 0 or not shown_cells
-    )
-    labels = cell_labels(district, list(shown_cells), cell_m=CELL_M)
-    hotspots = sorted(
-        ((labels[f"{c},{r}"], n) for (c, r), n in shown_cells.items()), key=lambda p: (-p[1], p[0])
-    )[:TOP_HOTSPOTS]
+    return shown, cells.hidden_sum() > 0 or not shown
 
-    total: dict[str, Any] = {
-        "count": current.total,
-        "previous_average": columns.average(),
-        "last_year": columns.last_year.total,
-        "change_vs_previous_pct": pct_change(current.total, columns.average()),
-        "change_vs_last_year_pct": pct_change(current.total, columns.last_year.total),
-    }
-    total["trend"] = trend(total["change_vs_previous_pct"])
-    shown_codes = [row["code"] for row in rows if row["count"] is not None]
-    parsed = period_parse(period.code)
-    content: dict[str, Any] = {
-        "schema": 1,
-        "kind": "public_weekly",
-        "threshold": THRESHOLD,
-        "district": {"ubigeo": district.ubigeo, "name": district.name},
-        "period": {
-            "code": period.code,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-            "label_es": period_label(parsed, "es"),
-            "label_en": period_label(parsed, "en"),
-        },
-        "total": total,
-        "categories": rows,
-        "some_withheld": any(row["status"] == WITHHELD for row in rows),
-        "busiest_hours": _busiest(hours, "hour"),
-        "busiest_weekdays": _busiest(weekdays, "weekday"),
-        "map": drawing,
-        "hotspots": [{"label": label, "count": n} for label, n in hotspots],
-        "advice": advice_for(shown_codes),
-        "general_advice": {language: list(items) for language, items in GENERAL.items()},
-        "emergency": {language: list(items) for language, items in EMERGENCY.items()},
-    }
-    facts = {language: _facts(content, language) for language in ("es", "en")}
-    return BuiltReport(content=content, facts=facts)
+
+def _hotspots(district: District, cells: dict[tuple[int, int], int]) -> list[dict[str, Any]]:
+    """The busiest shown cells by their map label ("C4"), at most TOP_HOTSPOTS."""
+    labels = cell_labels(district, list(cells), cell_m=CELL_M)
+    hotspots = sorted(
+        ((labels[f"{c},{r}"], n) for (c, r), n in cells.items()), key=lambda p: (-p[1], p[0])
+    )[:TOP_HOTSPOTS]
+    return [{"label": label, "count": n} for label, n in hotspots]
 
 
 def _busiest(table: ProtectedTable, name: str) -> list[dict[str, int]]:

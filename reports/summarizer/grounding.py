@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from callao.text import fold
 from reports.summarizer.facts import SUPPRESSION_THRESHOLD, Facts
 from reports.summarizer.formatting import round_half_up
-from reports.summarizer.lexicon import fold
 
 _LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+")
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")

@@ -7,14 +7,10 @@ so patterns are written without accents too.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-
-def fold(text: str) -> str:
-    """Lowercase without accents: "Jirón" and "jiron" are the same word to a clusterer."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+# The project's one folding helper (callao/text.py), also importable from here.
+from callao.text import fold as fold
 
 
 @dataclass(frozen=True)

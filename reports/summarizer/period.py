@@ -1,11 +1,17 @@
-"""Reporting periods written as ISO codes: a week ``2025-W10`` or a month ``2025-03``."""
+"""Reporting periods written as ISO codes: a week ``2025-W10`` or a month ``2025-03``.
+
+:class:`Period` is the one period type of reports: the summarizer reads its code and dates,
+the report builders its instants (``start_at``/``end_at``) and neighbours (the weeks before,
+the same month a year earlier). It imports no Django: instants are in the period's ``zone``,
+UTC unless given (reports/periods.py builds periods in the local time zone).
+"""
 
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -23,12 +29,59 @@ MONTHS_EN = (
 
 @dataclass(frozen=True)
 class Period:
-    """A period code with its kind and dates; ``kind`` is ``other`` for a free label."""
+    """A period code with its kind and dates; ``kind`` is ``other`` for a free label.
+
+    ``end`` is the last day (inclusive). A week or a month also has its instants in ``zone``
+    and its neighbours, in the same zone; a free label has no dates, and asking for them
+    raises ``ValueError``.
+    """
 
     code: str
     kind: str
     start: date | None = None
     end: date | None = None
+    zone: tzinfo = UTC
+
+    @classmethod
+    def week_of(cls, day: date, *, zone: tzinfo = UTC) -> Period:
+        """The ISO week (Monday to Sunday) that contains ``day``."""
+        year, week, _ = day.isocalendar()
+        return period_parse(f"{year}-W{week:02d}", zone=zone)
+
+    @classmethod
+    def month_of(cls, day: date, *, zone: tzinfo = UTC) -> Period:
+        """The calendar month that contains ``day``."""
+        return period_parse(f"{day.year}-{day.month:02d}", zone=zone)
+
+    def days(self) -> tuple[date, date]:
+        """The first and the last day (inclusive) of a week or a month."""
+        if self.start is None or self.end is None:
+            raise ValueError(f"{self.code!r} is a free label, not a week or a month")
+        return self.start, self.end
+
+    @property
+    def start_at(self) -> datetime:
+        """The first instant of the period, in ``zone``."""
+        return datetime.combine(self.days()[0], time(), tzinfo=self.zone)
+
+    @property
+    def end_at(self) -> datetime:
+        """The first instant after the period (exclusive bound), in ``zone``."""
+        return datetime.combine(self.days()[1] + timedelta(days=1), time(), tzinfo=self.zone)
+
+    def weeks_before(self, count: int) -> Period:
+        return Period.week_of(self.days()[0] - timedelta(weeks=count), zone=self.zone)
+
+    def same_week_last_year(self) -> Period:
+        # 52 weeks back keeps the weekdays aligned (a Monday-to-Sunday week again).
+        return self.weeks_before(52)
+
+    def previous_month(self) -> Period:
+        return Period.month_of(self.days()[0] - timedelta(days=1), zone=self.zone)
+
+    def same_month_last_year(self) -> Period:
+        first = self.days()[0]
+        return Period.month_of(first.replace(year=first.year - 1), zone=self.zone)
 
     def numbers(self) -> set[int]:
         """Numbers a faithful text may write about this period (days, months, years)."""
@@ -40,7 +93,7 @@ class Period:
         return found
 
 
-def period_parse(code: str) -> Period:
+def period_parse(code: str, *, zone: tzinfo = UTC) -> Period:
     """Recognise a week or month code; any other text is kept as a free label."""
     code = code.strip()
     if match := _WEEK.match(code):
@@ -48,17 +101,21 @@ def period_parse(code: str) -> Period:
         try:
             start = date.fromisocalendar(year, week, 1)
         except ValueError:
-            return Period(code=code, kind="other")
-        return Period(code=code, kind="week", start=start, end=start + timedelta(days=6))
+            return Period(code=code, kind="other", zone=zone)
+        return Period(code=code, kind="week", start=start, end=start + timedelta(days=6), zone=zone)
     if match := _MONTH.match(code):
         year, month = int(match[1]), int(match[2])
         if not 1 <= month <= 12:
-            return Period(code=code, kind="other")
+            return Period(code=code, kind="other", zone=zone)
         last = calendar.monthrange(year, month)[1]
         return Period(
-            code=code, kind="month", start=date(year, month, 1), end=date(year, month, last)
+            code=code,
+            kind="month",
+            start=date(year, month, 1),
+            end=date(year, month, last),
+            zone=zone,
         )
-    return Period(code=code, kind="other")
+    return Period(code=code, kind="other", zone=zone)
 
 
 def period_label(period: Period, language: str) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from callao.text import fold
 from reports.summarizer.facts import Facts, ThemeFacts
 from reports.summarizer.formatting import round_half_up
 from reports.summarizer.lexicon import (
@@ -25,7 +26,6 @@ from reports.summarizer.lexicon import (
     STOP_WORDS,
     TIMES_OF_DAY,
     Keyword,
-    fold,
     hours_mentioned,
     time_of_day,
 )
