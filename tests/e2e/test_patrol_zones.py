@@ -8,8 +8,8 @@ from accounts.roles import Role
 from incidents.models import District
 from predictions.models import PatrolVisit
 from predictions.services.forecasting import forecast_issue
-from predictions.services.shifts import shift_current
 from predictions.services.training import models_train_all
+from predictions.shifts import shift_current
 from tests.e2e.helpers import sign_in
 from tests.factories import make_user
 from tests.predictions.helpers import fast, midnight_today, simulated_history

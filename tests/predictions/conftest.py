@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from predictions.models import Forecast
 from predictions.services.forecasting import forecast_issue
-from predictions.services.shifts import shift_current
 from predictions.services.training import models_train_all
+from predictions.shifts import shift_current
 from tests.predictions.helpers import fast, midnight_today, simulated_history
 
 

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from forecasting.narratives import simulation_frame
 from forecasting.simulate import simulate
-from incidents.models import Dataset
+from incidents.models import SYNTHETIC_SOURCE, Dataset, District
 from incidents.services import dataset_create, dataset_import
-from predictions.services.data import SYNTHETIC_SOURCE, region_load
 from predictions.services.demo import naive_local_times
 
 FAST_SETTINGS = {
@@ -33,7 +32,7 @@ def simulated_history(*, days: int = 120, seed: int = 3, rate: float = 20.0) -> 
     """Import ``days`` of simulated incidents ending now through the real import pipeline."""
     start = timezone.localtime() - timedelta(days=days)
     sim = simulate(
-        region_load(),
+        District.objects.all().to_region(),
         start.replace(tzinfo=None, microsecond=0).isoformat(),
         days,
         random_state=seed,

@@ -8,11 +8,11 @@ from django.utils import timezone
 from accounts.roles import Role
 from incidents.models import DatasetStatus
 from predictions.models import ForecastEvaluation, PatrolVisit
-from predictions.reporting import official_sections
+from predictions.reporting import forecast_sections
 from predictions.services.evaluation import forecast_evaluate
 from predictions.services.forecasting import forecast_issue
-from predictions.services.shifts import shift_current
 from predictions.services.training import models_train_all
+from predictions.shifts import shift_current
 from reports.providers import official_sections as report_sections
 from tests.factories import make_user
 from tests.predictions.helpers import fast, midnight_today, simulated_history
@@ -41,7 +41,7 @@ def test_the_official_report_gets_accuracy_coverage_and_equity_from_stored_evalu
     )
     start, end = forecast.window_start - timedelta(days=1), forecast.window_end + timedelta(days=1)
 
-    sections = official_sections(district=None, start=start, end=end)
+    sections = forecast_sections(district=None, start=start, end=end)
 
     evaluated = ForecastEvaluation.objects.filter(forecast=forecast, district__isnull=False)
     accuracy = sections["forecast_accuracy"]

@@ -9,8 +9,8 @@ from incidents.models import DatasetStatus
 from predictions.models import Forecast, ForecastEvaluation, ModelRun, PatrolZone, RunStatus
 from predictions.services.evaluation import forecast_evaluate
 from predictions.services.forecasting import forecast_issue
-from predictions.services.shifts import shift_current
 from predictions.services.training import champion_select, model_train, models_train_all
+from predictions.shifts import shift_current
 from tests.predictions.helpers import fast, midnight_today, simulated_history
 
 pytestmark = pytest.mark.django_db

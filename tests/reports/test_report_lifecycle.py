@@ -14,7 +14,7 @@ from django.test import Client
 from accounts.roles import Role
 from incidents.models import District
 from reports.models import Report, ReportKind, ReportStatus
-from reports.periods import LIMA, latest_period, period_for
+from reports.periods import latest_period, period_for
 from reports.services import (
     ReportAlreadyPublished,
     ReportError,
@@ -25,7 +25,7 @@ from reports.services import (
     report_publish,
 )
 from tests.factories import make_user
-from tests.reports.builders import WEEK, bellavista_week
+from tests.reports.builders import LIMA, WEEK, bellavista_week
 
 pytestmark = pytest.mark.django_db
 
