@@ -34,7 +34,7 @@ from incidents.taxonomy import normalise_label
 
 if TYPE_CHECKING:
     from incidents.importing.pipeline import ImportOptions, ImportOutcome
-    from incidents.importing.region import Area
+    from incidents.importing.region import ImportArea
 
 logger = logging.getLogger(__name__)
 
@@ -241,7 +241,7 @@ INTERNAL_ERROR = (
 def dataset_import(
     *,
     dataset: Dataset,
-    region: Area | None = None,
+    region: ImportArea | None = None,
     region_path: str | None = None,
     timezone_name: str | None = None,
     max_rejected_share: float | None = None,
@@ -311,7 +311,7 @@ def _dataset_mark_failed(dataset: Dataset, outcome: ImportOutcome, message: str)
 
 def _import_options(
     dataset: Dataset,
-    region: Area | None,
+    region: ImportArea | None,
     region_path: str | None,
     timezone_name: str | None,
     max_rejected_share: float | None,

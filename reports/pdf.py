@@ -154,10 +154,19 @@ def _header(report: Report, title: str) -> list[Flowable]:
 
 def _public_story(report: Report) -> list[Flowable]:
     styles, content = _styles(), report.content
-    total = content["total"]
     flow = _header(report, _("Weekly community safety report"))
     flow += [_p(_("Summary"), styles["h2"]), _p(content["summary"]["es"], styles["body"])]
-    flow.append(_p(_("Reported incidents by category"), styles["h2"]))
+    flow += _public_categories(content, styles)
+    flow += _public_map(content, styles)
+    flow += _public_when(content, styles)
+    flow += _public_advice(content, styles)
+    return flow
+
+
+def _public_categories(
+    content: dict[str, Any], styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    total = content["total"]
     rows = [
         [
             localized(row),
@@ -184,18 +193,23 @@ def _public_story(report: Report) -> list[Flowable]:
         _("Same week last year"),
         _("Trend"),
     ]
-    flow.append(_table(header, rows, [5.5 * cm, 2.5 * cm, 3.5 * cm, 3 * cm, 2.5 * cm]))
-    flow.append(_p(_privacy_note(content), styles["small"]))
-    flow.append(_p(_("Where: incidents per grid square"), styles["h2"]))
-    flow.append(KeepTogether([_map(content["map"])]))
-    cell_m = content["map"]["cell_m"]
-    flow.append(
+    return [
+        _p(_("Reported incidents by category"), styles["h2"]),
+        _table(header, rows, [5.5 * cm, 2.5 * cm, 3.5 * cm, 3 * cm, 2.5 * cm]),
+        _p(_privacy_note(content), styles["small"]),
+    ]
+
+
+def _public_map(content: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    flow: list[Flowable] = [
+        _p(_("Where: incidents per grid square"), styles["h2"]),
+        KeepTogether([_map(content["map"])]),
         _p(
             _("Squares of %(size)d m; only squares with at least 5 incidents are drawn.")
-            % {"size": cell_m},
+            % {"size": content["map"]["cell_m"]},
             styles["small"],
-        )
-    )
+        ),
+    ]
     if content["hotspots"]:
         flow.append(
             _table(
@@ -204,14 +218,22 @@ def _public_story(report: Report) -> list[Flowable]:
                 [4 * cm, 3 * cm],
             )
         )
+    return flow
+
+
+def _public_when(content: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     when = [f"{hour_text(h['hour'])}: {count_text(h['count'])}" for h in content["busiest_hours"]]
     when += [
         f"{weekday_text(d['weekday'])}: {count_text(d['count'])}"
         for d in content["busiest_weekdays"]
     ]
-    if when:
-        flow += [_p(_("When"), styles["h2"]), _p(" · ".join(when), styles["body"])]
-    flow.append(_p(_("Prevention advice"), styles["h2"]))
+    if not when:
+        return []
+    return [_p(_("When"), styles["h2"]), _p(" · ".join(when), styles["body"])]
+
+
+def _public_advice(content: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    flow = [_p(_("Prevention advice"), styles["h2"])]
     for item in content["advice"]:
         name = next(
             (localized(row) for row in content["categories"] if row["code"] == item["code"]),
@@ -238,12 +260,18 @@ def _privacy_note(content: dict[str, Any]) -> str:
 
 def _official_story(report: Report) -> list[Flowable]:
     styles, content = _styles(), report.content
-    kpis = content["kpis"]
     flow = _header(report, _("Monthly official report"))
     flow.append(_p(_("For official use. Counts are not suppressed."), styles["small"]))
     flow += [_p(_("Summary"), styles["h2"]), _p(content["summary"]["es"], styles["body"])]
-    flow.append(_p(_("Key indicators"), styles["h2"]))
-    kpi_rows = [
+    flow += _official_kpis(content["kpis"], styles)
+    flow += _official_categories(content, styles)
+    flow += _official_districts(content, styles)
+    flow += _official_sections(content, styles)
+    return flow
+
+
+def _official_kpis(kpis: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    rows = [
         [_("Incidents"), count_text(kpis["total"])],
         [
             _("Previous month"),
@@ -259,57 +287,71 @@ def _official_story(report: Report) -> list[Flowable]:
         ],
     ]
     if kpis.get("without_district") is not None:
-        kpi_rows.append(
-            [_("Outside the district boundaries"), count_text(kpis["without_district"])]
-        )
-    kpi_rows += [
+        rows.append([_("Outside the district boundaries"), count_text(kpis["without_district"])])
+    rows += [
         [
             origin_label(item["origin"]),
             f"{count_text(item['count'])} ({decimal_text(item['share_pct'])} %)",
         ]
         for item in kpis["origins"]
     ]
-    flow.append(_table([_("Indicator"), _("Value")], kpi_rows, [8 * cm, 6 * cm]))
-    flow.append(_p(_("By category"), styles["h2"]))
-    flow.append(
-        _table(
-            [
-                _("Category"),
-                _("Incidents"),
-                _("Previous month"),
-                _("Variation"),
-                _("Same month last year"),
-            ],
-            [
-                [
-                    localized(row) + (" *" if row["sensitive"] else ""),
-                    count_text(row["count"]),
-                    count_text(row["previous"]),
-                    pct_text(row["change_vs_previous_pct"]),
-                    count_text(row["last_year"]),
-                ]
-                for row in content["categories"]
-            ],
-        )
-    )
-    flow.append(_p(_("* Sensitive category: never shown in public reports."), styles["small"]))
-    if content["districts"]:
-        flow.append(_p(_("By district"), styles["h2"]))
-        flow.append(
-            _table(
-                [_("District"), _("Incidents"), _("Previous month"), _("Variation"), _("Share")],
-                [
-                    [
-                        row["name"],
-                        count_text(row["count"]),
-                        count_text(row["previous"]),
-                        pct_text(row["change_vs_previous_pct"]),
-                        f"{decimal_text(row['share_pct'])} %",
-                    ]
-                    for row in content["districts"]
-                ],
-            )
-        )
+    return [
+        _p(_("Key indicators"), styles["h2"]),
+        _table([_("Indicator"), _("Value")], rows, [8 * cm, 6 * cm]),
+    ]
+
+
+def _official_categories(
+    content: dict[str, Any], styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    header = [
+        _("Category"),
+        _("Incidents"),
+        _("Previous month"),
+        _("Variation"),
+        _("Same month last year"),
+    ]
+    rows = [
+        [
+            localized(row) + (" *" if row["sensitive"] else ""),
+            count_text(row["count"]),
+            count_text(row["previous"]),
+            pct_text(row["change_vs_previous_pct"]),
+            count_text(row["last_year"]),
+        ]
+        for row in content["categories"]
+    ]
+    return [
+        _p(_("By category"), styles["h2"]),
+        _table(header, rows),
+        _p(_("* Sensitive category: never shown in public reports."), styles["small"]),
+    ]
+
+
+def _official_districts(
+    content: dict[str, Any], styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    if not content["districts"]:
+        return []
+    header = [_("District"), _("Incidents"), _("Previous month"), _("Variation"), _("Share")]
+    rows = [
+        [
+            row["name"],
+            count_text(row["count"]),
+            count_text(row["previous"]),
+            pct_text(row["change_vs_previous_pct"]),
+            f"{decimal_text(row['share_pct'])} %",
+        ]
+        for row in content["districts"]
+    ]
+    return [_p(_("By district"), styles["h2"]), _table(header, rows)]
+
+
+def _official_sections(
+    content: dict[str, Any], styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    """The sections other apps provide (reports/providers.py), or "not available yet"."""
+    flow: list[Flowable] = []
     for key, title in official_section_titles().items():
         section = content["sections"].get(key, {"available": False})
         flow.append(_p(title, styles["h2"]))

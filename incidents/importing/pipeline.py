@@ -20,7 +20,7 @@ from incidents.importing.columns import ColumnMapping, resolve_mapping
 from incidents.importing.errors import ImportFileError
 from incidents.importing.loader import IncidentLoader
 from incidents.importing.readers import TabularSource, open_table
-from incidents.importing.region import Area
+from incidents.importing.region import ImportArea
 from incidents.importing.report import RejectionReport
 from incidents.importing.validation import ValidationContext, frame_from_rows, validate_chunk
 
@@ -38,7 +38,7 @@ CHUNK_ROWS = 50_000
 @dataclass(frozen=True)
 class ImportOptions:
     source: str
-    region: Area
+    region: ImportArea
     categories: dict[str, int]
     timezone: str  # of times without an offset (the service passes settings.TIME_ZONE)
     default_origin: str = "victim_report"

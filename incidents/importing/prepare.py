@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from incidents.importing.region import Area
+from incidents.importing.region import ImportArea
 
 try:  # CPython's own md5 costs a third of OpenSSL's per call on short keys
     from _md5 import md5  # type: ignore[import-not-found]
@@ -109,7 +109,7 @@ class DistrictLocator:
         for district_id, wkb in parts:
             pieces.setdefault(district_id, []).append(shapely.from_wkb(wkb))
         self._districts = [
-            (district_id, Area(str(district_id), shapely.multipolygons(pieces[district_id])))
+            (district_id, ImportArea(str(district_id), shapely.multipolygons(pieces[district_id])))
             for district_id in sorted(pieces)
         ]
 

@@ -13,7 +13,7 @@ from incidents.importing.errors import ImportFileError
 
 
 @dataclass(frozen=True)
-class Area:
+class ImportArea:
     name: str
     geometry: BaseGeometry
 
@@ -33,7 +33,7 @@ class Area:
         return inside
 
 
-def region_from_districts() -> Area:
+def region_from_districts() -> ImportArea:
     """The union of the district boundaries loaded in the database."""
     from incidents.models import District
 
@@ -46,10 +46,10 @@ def region_from_districts() -> Area:
             "No hay distritos cargados: cargue los límites (import_boundaries) o indique una región.",
             "No districts are loaded: load boundaries (import_boundaries) or give a region.",
         )
-    return Area("Callao", shapely.union_all(parts))
+    return ImportArea("Callao", shapely.union_all(parts))
 
 
-def region_from_file(path: str) -> Area:
+def region_from_file(path: str) -> ImportArea:
     """Any polygon file GDAL reads (GeoJSON, zipped Shapefile), every feature merged."""
     from incidents.boundaries import BoundaryFileError, read_boundaries
 
@@ -58,4 +58,4 @@ def region_from_file(path: str) -> Area:
     except BoundaryFileError as exc:
         raise ImportFileError(f"Región no válida: {exc}", f"Invalid region: {exc}") from exc
     geometry = shapely.union_all([shapely.from_wkb(bytes(f.geometry.wkb)) for f in features])
-    return Area(Path(path).stem, geometry)
+    return ImportArea(Path(path).stem, geometry)

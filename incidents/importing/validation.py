@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from incidents.importing.columns import ColumnMapping
 from incidents.importing.dates import localise, parse_dates, parse_datetimes, parse_times
 from incidents.importing.readers import Row
-from incidents.importing.region import Area
+from incidents.importing.region import ImportArea
 from incidents.taxonomy import normalise_label
 
 NARRATIVE_MAX_CHARS = 20_000
@@ -108,7 +108,7 @@ ORIGIN_ALIASES = {normalise_label(key): value for key, value in ORIGIN_ALIASES.i
 @dataclass(frozen=True)
 class ValidationContext:
     mapping: ColumnMapping
-    region: Area
+    region: ImportArea
     categories: dict[str, int]
     default_origin: str
     timezone: str
