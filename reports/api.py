@@ -206,10 +206,7 @@ class NarrativeThemesApi(APIView):
         assert isinstance(user, User)
         result = narrative_themes_read(
             user=user,
-            start=form.cleaned_data["start"],
-            end=form.cleaned_data["end"],
-            district=form.cleaned_data["district"],
-            category=form.cleaned_data["category"],
+            **form.selection(),
             language=language,
             via=f"GET {request.get_full_path()}"[:300],
         )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 from django.utils import timezone
@@ -20,6 +20,13 @@ class ReportFilterForm(forms.Form):
         required=False,
         empty_label=_("All districts"),
     )
+
+
+class NarrativeSelection(TypedDict):
+    start: dt.date
+    end: dt.date
+    district: District | None
+    category: CrimeCategory | None
 
 
 class NarrativeSelectionForm(forms.Form):
@@ -58,3 +65,13 @@ class NarrativeSelectionForm(forms.Form):
             if (end - start).days > MAX_SELECTION_DAYS:
                 raise forms.ValidationError(_("Choose at most one year."))
         return data
+
+    def selection(self) -> NarrativeSelection:
+        """The cleaned selection, as ``narrative_themes_read`` takes it (after is_valid())."""
+        data = self.cleaned_data
+        return {
+            "start": data["start"],
+            "end": data["end"],
+            "district": data["district"],
+            "category": data["category"],
+        }

@@ -143,10 +143,7 @@ def narrative_themes_page(request: HttpRequest) -> HttpResponse:
         # is a domain error, rendered by the error pages.
         result = narrative_themes_read(
             user=user,
-            start=form.cleaned_data["start"],
-            end=form.cleaned_data["end"],
-            district=form.cleaned_data["district"],
-            category=form.cleaned_data["category"],
+            **form.selection(),
             language=language(),
             via=f"GET {request.get_full_path()}"[:300],
         )
