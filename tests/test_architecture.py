@@ -198,3 +198,33 @@ def test_no_package_imports_from_a_layer_above_it(layer: str) -> None:
         and _layer(found.target) not in MAY_IMPORT[layer]
     ]
     assert upward == []
+
+
+def test_tasks_import_their_services_only_when_they_run() -> None:
+    """Services import tasks at the top to enqueue them; a task imports its service lazily."""
+    eager = [
+        f"{found.source}:{found.line} imports {found.target}"
+        for found in IMPORTS
+        if found.source.rsplit(".", 1)[-1] == "tasks"
+        and ".services" in f".{found.target}"
+        and found.top_level
+    ]
+    assert eager == []
+
+
+def test_only_the_settings_file_reads_the_environment() -> None:
+    """Every setting is read in callao/settings.py (through callao/env.py); code reads settings."""
+    readers = ("os.environ", "os.getenv", "env_str(", "env_int(", "env_bool(", "env_list(")
+    allowed = {"callao.settings", "callao.env"}
+    # The entry points only name the settings module, as Django's templates do.
+    entry_points = {"callao.celery", "callao.asgi", "callao.wsgi"}
+    found = []
+    for module, path in MODULES.items():
+        if module in allowed or module.startswith("forecasting"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if module in entry_points and 'setdefault("DJANGO_SETTINGS_MODULE"' in line:
+                continue
+            if any(reader in line for reader in readers):
+                found.append(f"{module}:{number}: {line.strip()}")
+    assert found == []

@@ -91,3 +91,24 @@ def test_planner_pages_show_accuracy_runs_and_equity(current_forecast: Forecast)
     assert accuracy.status_code == 200 and b"equity-table" in accuracy.content
     sheet = client.get(reverse("predictions:patrol-sheet"), {"district": "070101"})
     assert sheet.status_code == 200 and b"<polygon" in sheet.content
+
+
+def test_a_visit_that_ends_before_it_starts_is_a_400_not_a_500(
+    current_forecast: Forecast,
+) -> None:
+    zone = PatrolZone.objects.filter(forecast=current_forecast, district__ubigeo="070101").first()
+    assert zone is not None
+    now = timezone.now().replace(microsecond=0)
+    response = _client(Role.OFFICER, "officer-e").post(
+        reverse("predictions:api-patrol-visits"),
+        {
+            "zone": zone.pk,
+            "started_at": now.isoformat(),
+            "ended_at": (now - timedelta(minutes=5)).isoformat(),
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"ended_at": "La visita debe terminar después de empezar."}
+    assert not PatrolVisit.objects.exists()
