@@ -1,7 +1,8 @@
 """Beat entries of the predictions app, merged into callao/celery.py's schedule.
 
-Times are America/Lima (CELERY_TIMEZONE). Forecasts are issued PREDICTIONS_FORECAST_LEAD_MINUTES
-before each configured shift; evaluations run 15 minutes after each shift closes.
+Times are local time (CELERY_TIMEZONE is TIME_ZONE). Forecasts are issued
+PREDICTIONS_FORECAST_LEAD_MINUTES before each configured shift; evaluations run 15 minutes after
+each shift closes.
 """
 
 from __future__ import annotations

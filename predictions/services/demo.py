@@ -59,7 +59,7 @@ def demo_bootstrap(
 
 
 def naive_local_times(values: pd.Series) -> pd.Series:
-    """Drop the UTC offset (America/Lima has no DST, so local wall time is exact).
+    """Drop the UTC offset (exact in a local zone without DST, such as America/Lima).
 
     Works around incidents.importing.dates.localise failing on a file where every row has
     an offset (``naive.astype`` on an empty series; reported to its owner).
