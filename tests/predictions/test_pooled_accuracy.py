@@ -81,7 +81,9 @@ def test_pooled_accuracy_sums_counts_over_windows(districts: list[District]) -> 
     assert pooled.pei_star == pytest.approx(POOLED_PEI)
     # What an average of the stored per-window ratios would have said instead:
     mean_pai = sum(e.pai or 0 for e in ForecastEvaluation.objects.callao_wide()) / 2
-    assert mean_pai == pytest.approx(6.0) and pooled.pai < pooled.baseline_pai
+    assert mean_pai == pytest.approx(6.0)
+    assert pooled.pai is not None and pooled.baseline_pai is not None
+    assert pooled.pai < pooled.baseline_pai
 
 
 def test_the_accuracy_page_the_metrics_and_the_official_report_state_the_same_pai(
