@@ -13,6 +13,8 @@ DB_NAME_OF_SETTINGS = $(PY) -c 'import os, dj_database_url, dotenv; dotenv.load_
 PG_VERSION ?= 15
 BOUNDARIES_PUBLIC := https://raw.githubusercontent.com/joseluisq/peru-geojson-datasets/master/lima_callao_distritos.geojson
 BOUNDARIES ?= $(if $(wildcard ../shared/data/callao_districts.geojson),../shared/data/callao_districts.geojson,$(BOUNDARIES_PUBLIC))
+# Inhabitants per district (INEI) for rates per 10,000; without a file the rates say "not available".
+POPULATION ?= $(wildcard ../shared/data/callao_population.csv)
 APT_PACKAGES := postgresql-$(PG_VERSION) postgresql-$(PG_VERSION)-postgis-3 redis-server gdal-bin gettext wrk \
 	chromium fonts-dejavu-core
 
@@ -65,6 +67,8 @@ database: services venv env-file
 	psql -U postgres -h 127.0.0.1 -d "$$db" -qc "CREATE EXTENSION IF NOT EXISTS postgis"
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_boundaries "$(BOUNDARIES)"
+	@if [ -n "$(POPULATION)" ]; then $(PY) manage.py import_population "$(POPULATION)"; \
+	else echo "No population file: rates per 10,000 inhabitants stay unavailable (POPULATION=FILE)"; fi
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; }
@@ -83,9 +87,14 @@ demo-users: database
 	$(PY) manage.py ensure_demo_users
 
 # On an empty database: two years of simulated Callao incidents (marked synthetic), a first
-# model and the current shift's zones, so the demo officer sees zones at once.
+# model, a week of past shifts forecast and scored, the current shift's zones, last week's
+# public reports, last month's official report and the default analyses, so that every role
+# finds its pages filled on the first visit. Running it again changes nothing.
 demo-data: database
 	$(PY) manage.py demo_bootstrap
+	$(PY) manage.py generate_reports --kind public_weekly --publish
+	$(PY) manage.py generate_reports --kind official_monthly --publish
+	$(PY) manage.py refresh_analyses --now
 
 run: setup demo-users demo-data
 	@mkdir -p var

@@ -45,7 +45,15 @@ NARRATIVES = [
 ]
 
 
-def generate(rows: int, boundaries: Path, out: Path, seed: int = 7) -> None:
+def generate(
+    rows: int,
+    boundaries: Path,
+    out: Path,
+    seed: int = 7,
+    *,
+    start: str = "2023-01-01",
+    days: int = 2 * 365,
+) -> None:
     import json as _json
 
     import numpy as np
@@ -65,12 +73,12 @@ def generate(rows: int, boundaries: Path, out: Path, seed: int = 7) -> None:
         y = rng.uniform(miny, maxy, rows)
         inside = shapely.contains_xy(region, x, y)
         lon, lat = np.concatenate([lon, x[inside]]), np.concatenate([lat, y[inside]])
-    start = pd.Timestamp("2023-01-01")
-    seconds = rng.integers(0, 2 * 365 * 86400, rows)
+    first = pd.Timestamp(start)
+    seconds = rng.integers(0, days * 86400, rows)
     frame = pd.DataFrame(
         {
             "external_id": [f"SYN-{i:08d}" for i in range(rows)],
-            "occurred_at": (start + pd.to_timedelta(seconds, unit="s")).strftime(
+            "occurred_at": (first + pd.to_timedelta(seconds, unit="s")).strftime(
                 "%Y-%m-%dT%H:%M:%S"
             ),
             "lat": np.round(lat[:rows], 6),

@@ -13,5 +13,6 @@ from callao.errors import DomainError
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's own handler, plus domain errors (callao/errors.py) with their message and status."""
     if isinstance(exc, DomainError):
-        return Response({exc.field or "detail": str(exc)}, status=exc.status_code)
+        body: dict[str, object] = dict(exc.errors) or {exc.field or "detail": str(exc)}
+        return Response(body, status=exc.status_code)
     return exception_handler(exc, context)

@@ -17,6 +17,7 @@ app.autodiscover_tasks()
 app.conf.task_routes = {
     "incidents.tasks.*": {"queue": "imports"},
     "predictions.tasks.model_*": {"queue": "ml"},
+    "analytics.tasks.analysis_run_task": {"queue": "ml"},
 }
 
 app.conf.beat_schedule = {
@@ -29,11 +30,13 @@ app.conf.beat_schedule = {
 
 
 def _merge_app_schedules() -> None:
+    from analytics.schedule import SCHEDULE as ANALYTICS_SCHEDULE
     from predictions.schedule import SCHEDULE as PREDICTIONS_SCHEDULE
     from reports.schedule import SCHEDULE as REPORTS_SCHEDULE
 
     app.conf.beat_schedule.update(PREDICTIONS_SCHEDULE)
     app.conf.beat_schedule.update(REPORTS_SCHEDULE)
+    app.conf.beat_schedule.update(ANALYTICS_SCHEDULE)
 
 
 _merge_app_schedules()

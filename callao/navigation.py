@@ -25,6 +25,8 @@ NAVIGATION: list[tuple[Promise, str, Audience]] = [
     (_("Reports"), "reports:public-list", PUBLIC),
     (_("Patrol zones"), "predictions:patrol-map", PATROL),
     (_("Incidents"), "incidents:incident-map", INCIDENT_POINTS),
+    (_("Analytics"), "analytics:index", ANALYSTS),
+    (_("KPI dashboard"), "analytics:dashboard", ANALYSTS),
     (_("Accuracy"), "predictions:accuracy", ANALYSTS),
     (_("Model runs"), "predictions:model-runs", ANALYSTS),
     (_("Official reports"), "reports:official-list", ANALYSTS),

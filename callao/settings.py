@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "incidents",
     "predictions",
     "reports",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -176,11 +177,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 # Browser libraries come from npm (package.json; `make` runs `npm ci`), served under vendor/.
+# A package missing from node_modules (a bare checkout) is skipped, so the site still starts.
 STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
-if (BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist").is_dir():
-    STATICFILES_DIRS.append(
-        ("vendor/vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist")
-    )
+for _prefix, _package in [
+    ("vendor/vectorgrid", "leaflet.vectorgrid"),
+    ("vendor/chartjs", "chart.js"),
+    ("vendor/chartjs-chart-matrix", "chartjs-chart-matrix"),
+]:
+    if (BASE_DIR / "node_modules" / _package / "dist").is_dir():
+        STATICFILES_DIRS.append((_prefix, BASE_DIR / "node_modules" / _package / "dist"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -292,10 +297,24 @@ LLM_TIMEOUT_S = env_str("LLM_TIMEOUT_S", "30")
 LLM_MAX_RETRIES = env_str("LLM_MAX_RETRIES", "2")
 LLM_MAX_NEW_TOKENS = env_str("LLM_MAX_NEW_TOKENS", "400")
 
-# --- Reports ----------------------------------------------------------------------------------
-# Function filling the official report's accuracy / patrol coverage / equity sections.
-REPORTS_OFFICIAL_SECTIONS_PROVIDER = env_str(
-    "REPORTS_OFFICIAL_SECTIONS_PROVIDER", "predictions.reporting.forecast_sections"
+# --- Forecast figures other apps show --------------------------------------------------------
+# Function giving forecast accuracy / patrol coverage / equity tables to the official report
+# and the KPI dashboard (callao/providers.py).
+FORECAST_SECTIONS_PROVIDER = env_str(
+    "FORECAST_SECTIONS_PROVIDER", "predictions.reporting.forecast_sections"
+)
+
+# How long results computed from the incidents (statistics, tiles, analyses) stay cached; the
+# data's version is in every key, so an import never serves a stale one (incidents/caching.py).
+DATA_CACHE_SECONDS = env_int("DATA_CACHE_SECONDS", 86_400, minimum=60)
+
+# --- Analytics (docs/analytics.md) ------------------------------------------------------------
+# Largest grid an emerging-hot-spot analysis may use, and analyses waiting for a worker at once.
+ANALYTICS_MAX_CELLS = env_int("ANALYTICS_MAX_CELLS", 60_000, minimum=100)
+ANALYTICS_MAX_PENDING_RUNS = env_int("ANALYTICS_MAX_PENDING_RUNS", 4, minimum=1)
+# Incidents a near-repeat (Knox) test may pair at most (pairs grow with their square).
+ANALYTICS_NEAR_REPEAT_MAX_INCIDENTS = env_int(
+    "ANALYTICS_NEAR_REPEAT_MAX_INCIDENTS", 50_000, minimum=100
 )
 
 # --- Forecasts and patrol zones (docs/predictions.md) ---------------------------------------
@@ -323,4 +342,6 @@ PREDICTIONS_SEED = env_int("PREDICTIONS_SEED", 0, minimum=0)
 
 # --- Domain settings ------------------------------------------------------------------------
 BOUNDARIES_SOURCE = env_str("BOUNDARIES_SOURCE", "")
+# Inhabitants per district (CSV: ubigeo, distrito, poblacion, anio, fuente) for rates per 10,000.
+POPULATION_SOURCE = env_str("POPULATION_SOURCE", "")
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "")

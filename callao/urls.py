@@ -11,6 +11,7 @@ handler500 = "callao.views.server_error"
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include("incidents.api_urls")),
+    path("analytics/", include("analytics.api_urls")),
     path("me/", accounts_api.MeApi.as_view(), name="me"),
     path("schema/", views.SchemaView.as_view(), name="api-schema"),
     path("docs/", views.ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("reports.urls")),
     path("", include("predictions.urls")),
+    path("", include("analytics.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", views.set_language, name="set_language"),

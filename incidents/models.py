@@ -36,6 +36,10 @@ class District(models.Model):
     geometry = models.MultiPolygonField(_("boundary"), srid=4326)
     source = models.CharField(_("source"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Inhabitants, for rates per 10,000 (loaded by ``import_population``; null until then).
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+    population_source = models.CharField(_("population source"), max_length=300, blank=True)
 
     objects = DistrictQuerySet.as_manager()
 

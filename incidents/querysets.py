@@ -7,6 +7,7 @@ objects (``to_events``, ``to_region``, ``grid``) happen here so every app reads 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -16,11 +17,12 @@ from django.contrib.gis.db import models
 from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import Count, F, FloatField, Func, Max, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
 from django.utils.timezone import get_default_timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import district_scope
+from incidents.caching import incidents_revision
 from incidents.filters import FilterError, IncidentFilters
 
 if TYPE_CHECKING:
@@ -31,13 +33,30 @@ if TYPE_CHECKING:
     from incidents.models import CrimeCategory, District, Incident  # noqa: F401 — row types
 
 MAX_TILE_ZOOM = 22
-POINT_ZOOM = 14  # from this zoom on tiles carry single incidents, below it counts per cell
+POINT_ZOOM = 14  # from this zoom on a tile may carry single incidents, below it counts per cell
+TILE_MAX_POINTS = 2_000  # more points than this in a tile are counted per cell (≈ 100 KB)
 # The source name of simulated incidents (the demo); forecasts made from them say so.
 SYNTHETIC_SOURCE = "simulado"
 
 
 def projected_crs() -> str:
     return f"EPSG:{settings.PROJECTED_SRID}"
+
+
+def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """West, south, east, north in degrees of web-mercator tile ``z/x/y``."""
+    n = 2**z
+
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
+
+
+def _cells_per_side(z: int) -> int:
+    """Cells per side of a counted tile: ~300 m at zoom 11, ~75 m at 13 (tiles under 200 KB
+    with a million incidents in Callao; docs/benchmarks.md)."""
+    return 128 if z <= 12 else 64
 
 
 class DistrictQuerySet(models.QuerySet["District"]):
@@ -121,6 +140,12 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
     def of_origins(self, origins: Iterable[str] | None) -> IncidentQuerySet:
         return self if origins is None else self.filter(origin__in=list(origins))
 
+    def data_version(self) -> str:
+        """A fingerprint of the whole incident table (incidents/caching.py says how it moves)."""
+        last = self.model.objects.aggregate(last=Max("id"))["last"] or 0
+        # The database's name too: a test run and a server may share one cache.
+        return f"{connection.settings_dict['NAME']}:{last}:{incidents_revision()}"
+
     def synthetic(self) -> IncidentQuerySet:
         return self.filter(source=SYNTHETIC_SOURCE)
 
@@ -142,6 +167,10 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
     def _counts(self, *fields: str) -> models.QuerySet[Incident, dict[str, Any]]:
         return self.order_by().values(*fields).annotate(n=Count("id"))
 
+    def tally(self, *fields: str) -> dict[tuple[Any, ...], int]:
+        """Counts by the values of ``fields`` (lookups such as ``district__ubigeo``)."""
+        return {tuple(row[f] for f in fields): row["n"] for row in self._counts(*fields)}
+
     def counts_by_category(self) -> dict[str, int]:
         return {row["category__code"]: row["n"] for row in self._counts("category__code")}
 
@@ -161,6 +190,20 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         """Counts by local weekday, 0 being Monday (as ``datetime.weekday()``)."""
         rows = self.annotate(w=ExtractIsoWeekDay("occurred_at", tzinfo=get_default_timezone()))
         return {row["w"] - 1: row["n"] for row in rows._counts("w")}
+
+    def counts_by_hour_weekday(self) -> dict[tuple[int, int], int]:
+        """Counts by (local weekday, 0 being Monday; local hour)."""
+        zone = get_default_timezone()
+        rows = self.annotate(
+            w=ExtractIsoWeekDay("occurred_at", tzinfo=zone),
+            h=ExtractHour("occurred_at", tzinfo=zone),
+        )
+        return {(row["w"] - 1, row["h"]): row["n"] for row in rows._counts("w", "h")}
+
+    def counts_by_month(self) -> dict[tuple[int, int], int]:
+        """Counts by local (year, month)."""
+        rows = self.annotate(month=TruncMonth("occurred_at", tzinfo=get_default_timezone()))
+        return {(row["month"].year, row["month"].month): row["n"] for row in rows._counts("month")}
 
     def counts_by_day(self) -> dict[dt.date, int]:
         rows = self.annotate(day=TruncDate("occurred_at", tzinfo=get_default_timezone()))
@@ -234,14 +277,20 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
     def vector_tile(self, *, z: int, x: int, y: int) -> bytes:
         """A Mapbox vector tile (layer ``incidents``) of these rows, built by PostGIS ST_AsMVT.
 
-        Below zoom 14 each feature is a cell of the tile's 256×256 grid with its ``count``, so
-        a tile stays small whatever the number of incidents; from zoom 14 on, single incidents.
+        Single incidents from zoom 14 on when the tile holds at most ``TILE_MAX_POINTS`` of
+        them; otherwise each feature is a cell of a grid over the tile (``_cells_per_side``)
+        with its ``count``, so that a tile stays small whatever the number of incidents.
         """
         if not (0 <= z <= MAX_TILE_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z):
             raise FilterError(_("Tile coordinates out of range."))
-        ids_sql, ids_params = self.order_by().values("id").query.sql_with_params()
+        # The tile's own rows first (GiST index), so that the SQL below never sees the rest.
+        rows = self.filter(location__bboverlaps=Polygon.from_bbox(tile_bounds(z, x, y)))
+        as_points = z >= POINT_ZOOM and len(rows.values_list("id")[: TILE_MAX_POINTS + 1]) <= (
+            TILE_MAX_POINTS
+        )
+        ids_sql, ids_params = rows.order_by().values("id").query.sql_with_params()
         params: list[Any] = [z, x, y]
-        if z >= POINT_ZOOM:
+        if as_points:
             features = """
                 SELECT i.id, c.code AS category, to_char(i.occurred_at AT TIME ZONE %s,
                        'YYYY-MM-DD HH24:MI') AS occurred_at,
@@ -250,7 +299,6 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
                   FROM incidents_incident i
                   JOIN incidents_crimecategory c ON c.id = i.category_id, bounds
                  WHERE i.id IN ({ids})
-                   AND i.location && ST_Transform(bounds.geom, 4326)
             """
             params.append(settings.TIME_ZONE)
         else:
@@ -260,13 +308,13 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
                   FROM (SELECT ST_Transform(i.location, 3857) AS merc,
                                bounds.geom AS tile,
                                ST_SnapToGrid(ST_Transform(i.location, 3857),
-                                             (ST_XMax(bounds.geom) - ST_XMin(bounds.geom)) / 256)
+                                             (ST_XMax(bounds.geom) - ST_XMin(bounds.geom)) / %s)
                                  AS cell
                           FROM incidents_incident i, bounds
-                         WHERE i.id IN ({ids})
-                           AND i.location && ST_Transform(bounds.geom, 4326)) p
+                         WHERE i.id IN ({ids})) p
                  GROUP BY p.cell, p.tile
             """
+            params.append(_cells_per_side(z))
         sql = f"""
             WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
                  features AS ({features.format(ids=ids_sql)})

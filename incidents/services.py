@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from incidents import tasks
@@ -30,6 +31,7 @@ from incidents.importing.columns import guess_mapping
 from incidents.importing.errors import ImportFileError
 from incidents.importing.readers import open_table
 from incidents.models import CrimeCategory, Dataset, DatasetStatus, District, Origin, Sector
+from incidents.population import PopulationFileError, read_population
 from incidents.taxonomy import normalise_label
 
 if TYPE_CHECKING:
@@ -113,6 +115,36 @@ def sectors_import(*, source: str) -> BoundaryImportResult:
             created += was_created
             updated += not was_created
     return BoundaryImportResult(created, updated, [feature.name for feature in features])
+
+
+@dataclass(frozen=True)
+class PopulationImportResult:
+    updated: list[str]  # district names
+    unknown: list[str]  # UBIGEO codes of the file that match no loaded district
+
+
+def populations_import(*, source: str) -> PopulationImportResult:
+    """Inhabitants per district from a population file, all or nothing; a newer file replaces."""
+    rows = read_population(source)
+    districts = {district.ubigeo: district for district in District.objects.all()}
+    unknown = [row.ubigeo for row in rows if row.ubigeo not in districts]
+    if len(unknown) == len(rows):
+        raise PopulationFileError(
+            _("No row of the population file matches a loaded district (UBIGEO %(codes)s).")
+            % {"codes": ", ".join(unknown[:5])}
+        )
+    updated = []
+    with transaction.atomic():
+        for row in rows:
+            district = districts.get(row.ubigeo)
+            if district is None:
+                continue
+            district.population = row.population
+            district.population_year = row.year
+            district.population_source = (row.source or source)[:300]
+            district.save(update_fields=["population", "population_year", "population_source"])
+            updated.append(district.name)
+    return PopulationImportResult(updated=updated, unknown=unknown)
 
 
 # --- Datasets ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Display helpers: zone reasons, GeoJSON of zones, and server-side SVG (chart, sheet map)."""
+"""Display helpers: zone reasons, GeoJSON of zones, the accuracy chart, the sheet map (SVG)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.utils.html import escape
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from callao.charts import Series, SeriesChart
 from predictions.models import Driver, ForecastEvaluation, PatrolZone
 
 
@@ -22,8 +24,11 @@ def zone_reason(zone: PatrolZone) -> str:
     if zone.driver == Driver.NEAR_REPEAT:
         return _(
             "Recent near-repeat activity: %(recent)d incidents in the last 14 days, "
-            "%(expected).1f expected from the past year."
-        ) % {"recent": e.get("recent_incidents", 0), "expected": e.get("recent_expected", 0)}
+            "%(expected)s expected from the past year."
+        ) % {
+            "recent": e.get("recent_incidents", 0),
+            "expected": number_format(e.get("recent_expected", 0), 1),
+        }
     if zone.driver == Driver.TIME_OF_DAY:
         return _(
             "Time of day: %(share)d%% of this area's incidents of the past year fell in "
@@ -33,9 +38,12 @@ def zone_reason(zone: PatrolZone) -> str:
             "district": round(100 * e.get("district_shift_share", 0)),
         }
     return _(
-        "Long-term hotspot: %(share).1f%% of the district's incidents of the past year in "
-        "%(area).1f%% of its area."
-    ) % {"share": 100 * e.get("year_share", 0), "area": 100 * e.get("area_share", 0)}
+        "Long-term hotspot: %(share)s %% of the district's incidents of the past year in "
+        "%(area)s %% of its area."
+    ) % {
+        "share": number_format(100 * e.get("year_share", 0), 1),
+        "area": number_format(100 * e.get("area_share", 0), 1),
+    }
 
 
 def zones_geojson(zones: Iterable[PatrolZone]) -> dict[str, Any]:
@@ -62,39 +70,22 @@ def zones_geojson(zones: Iterable[PatrolZone]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def accuracy_chart_svg(
-    evaluations: Sequence[ForecastEvaluation], *, width: int = 720, height: int = 240
-) -> str:
-    """PAI per evaluated window (champion and naive baseline) as an inline SVG line chart."""
+def accuracy_chart(evaluations: Sequence[ForecastEvaluation]) -> SeriesChart:
+    """PAI per evaluated window, the champion's zones against the naive baseline's."""
     points = [e for e in evaluations if e.pai is not None]
-    if not points:
-        return ""
-    pad = 36
-    top = max(max(e.pai or 0 for e in points), max(e.baseline_pai or 0 for e in points), 1.0)
-
-    def xy(i: int, value: float) -> str:
-        x = pad + (width - 2 * pad) * (i / max(len(points) - 1, 1))
-        y = height - pad - (height - 2 * pad) * (value / top)
-        return f"{x:.1f},{y:.1f}"
-
-    champion = " ".join(xy(i, e.pai or 0) for i, e in enumerate(points))
-    baseline = " ".join(
-        xy(i, e.baseline_pai) for i, e in enumerate(points) if e.baseline_pai is not None
-    )
-    first = points[0].forecast.window_start.strftime("%d/%m")
-    last = points[-1].forecast.window_start.strftime("%d/%m")
-    title = escape(_("Evaluated PAI per shift"))
-    return (
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{title}">'
-        f"<title>{title}</title>"
-        f'<line class="axis" x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}"/>'
-        f'<line class="axis" x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}"/>'
-        f'<text x="4" y="{pad}">{top:.1f}</text><text x="4" y="{height - pad}">0</text>'
-        f'<text x="{pad}" y="{height - 8}">{first}</text>'
-        f'<text x="{width - pad - 30}" y="{height - 8}">{last}</text>'
-        f'<polyline class="series-baseline" points="{baseline}"/>'
-        f'<polyline class="series-champion" points="{champion}"/>'
-        "</svg>"
+    return SeriesChart(
+        id="accuracy-chart",
+        title=_("Evaluated PAI per shift"),
+        x_labels=[
+            date_format(timezone.localtime(e.forecast.window_start), "d/m H:i") for e in points
+        ],
+        series=[
+            Series(_("Champion"), [e.pai for e in points]),
+            Series(_("Naive baseline"), [e.baseline_pai for e in points], reference=True),
+        ],
+        x_label=_("Shift"),
+        y_label="PAI",
+        empty_message=_("No window has been evaluated yet."),
     )
 
 

@@ -1,4 +1,4 @@
-"""The official report's forecast sections (the provider named by REPORTS_OFFICIAL_SECTIONS_PROVIDER).
+"""The official report's forecast sections (the provider named by FORECAST_SECTIONS_PROVIDER).
 
 Every figure comes from stored evaluations, zones and visits of the period, pooled as on the
 accuracy page (predictions/querysets.py); a section with no data is left out, so the report
@@ -20,7 +20,7 @@ Cell = str | int | float | None
 
 
 class ProvidedSection(TypedDict):
-    """The shape reports/providers.py expects of each section."""
+    """The shape callao/providers.py expects of each section."""
 
     columns: list[str]
     rows: list[list[Any]]  # one str, int, float or None per column
@@ -38,8 +38,13 @@ def _share_pct(part: float, whole: float) -> float | None:
 def forecast_sections(
     *, district: District | None, start: dt.datetime, end: dt.datetime
 ) -> dict[str, ProvidedSection]:
-    """Forecast accuracy, equity and patrol coverage of the windows starting in [start, end)."""
-    evaluations = ForecastEvaluation.objects.per_district().windows_starting(start, end)
+    """Forecast accuracy, equity and patrol coverage of the windows starting in [start, end).
+
+    ``forecast_total`` is one row for the whole area asked for (all of Callao, or the
+    district): the KPI dashboard's figures; the official report shows the other three.
+    """
+    windows = ForecastEvaluation.objects.windows_starting(start, end)
+    evaluations = windows.per_district()
     zones = PatrolZone.objects.filter(
         forecast__window_start__gte=start, forecast__window_start__lt=end
     )
@@ -58,12 +63,52 @@ def forecast_sections(
             "rows": coverage,
             "note": "Una zona cuenta como visitada cuando se registró al menos una visita.",
         }
+    whole = (windows.callao_wide() if district is None else evaluations).pooled()
+    if whole.windows or coverage:
+        sections["forecast_total"] = _total_section(whole, coverage)
     return sections
+
+
+def _total_section(whole: PooledAccuracy, coverage: list[list[Cell]]) -> ProvidedSection:
+    zones = sum(int(row[1] or 0) for row in coverage)
+    visited = sum(int(row[2] or 0) for row in coverage)
+    return {
+        "columns": [
+            "Turnos evaluados",
+            "Incidentes",
+            "Tasa de acierto",
+            "PAI",
+            "PAI línea base",
+            "Zonas emitidas",
+            "Zonas visitadas",
+            "Cobertura",
+        ],
+        "rows": [
+            [
+                whole.windows,
+                whole.incidents,
+                _rounded(whole.hit_rate, 3),
+                _rounded(whole.pai, 2),
+                _rounded(whole.baseline_pai, 2),
+                zones,
+                visited,
+                _ratio(visited, zones),
+            ]
+        ],
+        "note": "Agregado sobre los turnos del periodo (tasa y PAI agrupados, no promediados).",
+    }
 
 
 def _accuracy_section(by_district: list[PooledAccuracy]) -> ProvidedSection:
     return {
-        "columns": ["Distrito", "Turnos evaluados", "Incidentes", "Tasa de acierto", "PAI"],
+        "columns": [
+            "Distrito",
+            "Turnos evaluados",
+            "Incidentes",
+            "Tasa de acierto",
+            "PAI",
+            "PAI línea base",
+        ],
         "rows": [
             [
                 row.district_name,
@@ -71,6 +116,7 @@ def _accuracy_section(by_district: list[PooledAccuracy]) -> ProvidedSection:
                 row.incidents,
                 _rounded(row.hit_rate, 3),
                 _rounded(row.pai, 2),
+                _rounded(row.baseline_pai, 2),
             ]
             for row in by_district
         ],

@@ -20,7 +20,7 @@ from accounts.roles import ADMINS, ANALYSTS, PATROL
 from incidents.models import District, Incident
 from predictions.filters import patrol_district
 from predictions.models import Forecast, ForecastEvaluation, ModelRun, PatrolZone
-from predictions.presenters import accuracy_chart_svg, sheet_map_svg, zone_reason
+from predictions.presenters import accuracy_chart, sheet_map_svg, zone_reason
 from predictions.services.visits import patrol_visit_create
 from predictions.shifts import shift_current
 
@@ -127,17 +127,22 @@ def accuracy(request: HttpRequest) -> HttpResponse:
         and rolling.baseline_pai is not None
         and rolling.pai < rolling.baseline_pai
     )
+    champion = ModelRun.objects.visible_to(request.user).champion()
+    names = dict(District.objects.values_list("ubigeo", "name"))
+    equity = [
+        {**row, "name": names.get(row["district"], row["district"])}
+        for row in (champion.equity if champion else [])
+    ]
     return render(
         request,
         "predictions/accuracy.html",
         {
-            "chart": mark_safe(  # noqa: S308 - built from numbers
-                accuracy_chart_svg(evaluations.callao_wide().recent(days=90).series())
-            ),
+            "chart": accuracy_chart(evaluations.callao_wide().recent(days=90).series()),
             "rolling": rolling,
             "below_baseline": below,
             "by_district": evaluations.per_district().recent().pooled_by_district(),
-            "champion": ModelRun.objects.visible_to(request.user).champion(),
+            "champion": champion,
+            "equity": equity,
             "synthetic": Incident.objects.synthetic().exists(),
         },
     )

@@ -67,7 +67,7 @@ def localized(item: dict[str, object], field: str = "name") -> str:
 
 
 def official_section_titles() -> dict[str, str]:
-    """Titles of the sections other apps provide (reports/providers.py)."""
+    """Titles of the sections other apps provide (callao/providers.py)."""
     return {
         "forecast_accuracy": _("Forecast accuracy"),
         "patrol_coverage": _("Patrol coverage"),

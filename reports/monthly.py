@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from callao.providers import Section, forecast_sections_provided
 from incidents.models import CrimeCategory, District, Incident, IncidentQuerySet, Origin
 from reports.periods import period_content
-from reports.providers import Section, official_sections
 from reports.summarizer import Facts, facts_build, pct_change
 from reports.summarizer.formatting import round_half_up
 from reports.summarizer.period import Period
@@ -149,8 +149,8 @@ def _kpis(
 
 
 def _sections(district: District | None, period: Period) -> dict[str, Section]:
-    """Forecast accuracy, patrol coverage and equity, from the provider (reports/providers.py)."""
-    return official_sections(district=district, start=period.start_at, end=period.end_at)
+    """Forecast accuracy, patrol coverage and equity, from the provider (callao/providers.py)."""
+    return forecast_sections_provided(district=district, start=period.start_at, end=period.end_at)
 
 
 def _facts(

@@ -6,27 +6,18 @@ reader downloads is the one that was published.
 
 from __future__ import annotations
 
-import io
-from functools import cache
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
-import reportlab
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.graphics.shapes import Path as ShapePath
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus.flowables import KeepTogether
 
+from callao import pdf
+from callao.pdf import Styles
 from reports.formatting import (
     count_text,
     decimal_text,
@@ -41,57 +32,6 @@ from reports.formatting import (
 from reports.models import Report
 
 LEVEL_COLOURS = ("#fde68a", "#fbbf24", "#f97316", "#dc2626")
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path(reportlab.__file__).parent / "fonts")
-
-
-@cache
-def _fonts() -> tuple[str, str]:
-    """A Unicode TrueType font (accents, ñ, «»): DejaVu when installed, else reportlab's Vera."""
-    for regular, bold in (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"), ("Vera.ttf", "VeraBd.ttf")):
-        for folder in FONT_DIRS:
-            if (folder / regular).exists() and (folder / bold).exists():
-                pdfmetrics.registerFont(TTFont("ReportSans", str(folder / regular)))
-                pdfmetrics.registerFont(TTFont("ReportSans-Bold", str(folder / bold)))
-                return "ReportSans", "ReportSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
-    base = getSampleStyleSheet()
-    body = ParagraphStyle(
-        "body", parent=base["BodyText"], fontName=regular, fontSize=10, leading=14
-    )
-    return {
-        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=18),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=13),
-        "body": body,
-        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor="#4b5563"),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11),
-    }
-
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
-
-
-def _table(header: list[str], rows: list[list[str]], widths: list[float] | None = None) -> Table:
-    styles = _styles()
-    regular, _bold = _fonts()
-    data = [[_p(cell, styles["cell"]) for cell in header]]
-    data += [[_p(cell, styles["cell"]) for cell in row] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), regular),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e5e7eb")),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d1d5db")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
 
 
 def _map(drawing_data: dict[str, Any], max_width: float = 16 * cm) -> Flowable:
@@ -113,7 +53,7 @@ def _map(drawing_data: dict[str, Any], max_width: float = 16 * cm) -> Flowable:
         point = (x * scale, (height - y) * scale)
         outline.moveTo(*point) if command == "M" else outline.lineTo(*point)
     drawing.add(outline)
-    regular, _bold = _fonts()
+    regular, _bold = pdf.fonts()
     for cell in drawing_data["cells"]:
         size = float(cell["size"]) * scale
         x, y = float(cell["x"]) * scale, (height - float(cell["y"])) * scale - size
@@ -134,16 +74,19 @@ def _map(drawing_data: dict[str, Any], max_width: float = 16 * cm) -> Flowable:
 
 
 def _header(report: Report, title: str) -> list[Flowable]:
-    styles = _styles()
+    styles = pdf.styles()
     period = report.content.get("period", {})
     subtitle = f"{report.area_name} · {period.get('label_es', report.period)}"
     version = _("Version %(version)d") % {"version": report.version}
     published = report.published_at.date().isoformat() if report.published_at else ""
-    flow: list[Flowable] = [_p(title, styles["title"]), _p(subtitle, styles["h2"])]
-    flow.append(_p(f"{version} · {_('Published')}: {published}", styles["small"]))
+    flow: list[Flowable] = [
+        pdf.paragraph(title, styles["title"]),
+        pdf.paragraph(subtitle, styles["h2"]),
+    ]
+    flow.append(pdf.paragraph(f"{version} · {_('Published')}: {published}", styles["small"]))
     if report.supersedes_id:
         flow.append(
-            _p(
+            pdf.paragraph(
                 _("This version corrects version %(version)d.") % {"version": report.version - 1}
                 + (f" {report.correction_reason}" if report.correction_reason else ""),
                 styles["small"],
@@ -153,9 +96,12 @@ def _header(report: Report, title: str) -> list[Flowable]:
 
 
 def _public_story(report: Report) -> list[Flowable]:
-    styles, content = _styles(), report.content
+    styles, content = pdf.styles(), report.content
     flow = _header(report, _("Weekly community safety report"))
-    flow += [_p(_("Summary"), styles["h2"]), _p(content["summary"]["es"], styles["body"])]
+    flow += [
+        pdf.paragraph(_("Summary"), styles["h2"]),
+        pdf.paragraph(content["summary"]["es"], styles["body"]),
+    ]
     flow += _public_categories(content, styles)
     flow += _public_map(content, styles)
     flow += _public_when(content, styles)
@@ -163,9 +109,7 @@ def _public_story(report: Report) -> list[Flowable]:
     return flow
 
 
-def _public_categories(
-    content: dict[str, Any], styles: dict[str, ParagraphStyle]
-) -> list[Flowable]:
+def _public_categories(content: dict[str, Any], styles: Styles) -> list[Flowable]:
     total = content["total"]
     rows = [
         [
@@ -194,17 +138,17 @@ def _public_categories(
         _("Trend"),
     ]
     return [
-        _p(_("Reported incidents by category"), styles["h2"]),
-        _table(header, rows, [5.5 * cm, 2.5 * cm, 3.5 * cm, 3 * cm, 2.5 * cm]),
-        _p(_privacy_note(content), styles["small"]),
+        pdf.paragraph(_("Reported incidents by category"), styles["h2"]),
+        pdf.table(header, rows, [5.5 * cm, 2.5 * cm, 3.5 * cm, 3 * cm, 2.5 * cm]),
+        pdf.paragraph(_privacy_note(content), styles["small"]),
     ]
 
 
-def _public_map(content: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _public_map(content: dict[str, Any], styles: Styles) -> list[Flowable]:
     flow: list[Flowable] = [
-        _p(_("Where: incidents per grid square"), styles["h2"]),
+        pdf.paragraph(_("Where: incidents per grid square"), styles["h2"]),
         KeepTogether([_map(content["map"])]),
-        _p(
+        pdf.paragraph(
             _("Squares of %(size)d m; only squares with at least 5 incidents are drawn.")
             % {"size": content["map"]["cell_m"]},
             styles["small"],
@@ -212,7 +156,7 @@ def _public_map(content: dict[str, Any], styles: dict[str, ParagraphStyle]) -> l
     ]
     if content["hotspots"]:
         flow.append(
-            _table(
+            pdf.table(
                 [_("Grid square"), _("Incidents")],
                 [[spot["label"], count_text(spot["count"])] for spot in content["hotspots"]],
                 [4 * cm, 3 * cm],
@@ -221,7 +165,7 @@ def _public_map(content: dict[str, Any], styles: dict[str, ParagraphStyle]) -> l
     return flow
 
 
-def _public_when(content: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _public_when(content: dict[str, Any], styles: Styles) -> list[Flowable]:
     when = [f"{hour_text(h['hour'])}: {count_text(h['count'])}" for h in content["busiest_hours"]]
     when += [
         f"{weekday_text(d['weekday'])}: {count_text(d['count'])}"
@@ -229,21 +173,21 @@ def _public_when(content: dict[str, Any], styles: dict[str, ParagraphStyle]) -> 
     ]
     if not when:
         return []
-    return [_p(_("When"), styles["h2"]), _p(" · ".join(when), styles["body"])]
+    return [pdf.paragraph(_("When"), styles["h2"]), pdf.paragraph(" · ".join(when), styles["body"])]
 
 
-def _public_advice(content: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    flow = [_p(_("Prevention advice"), styles["h2"])]
+def _public_advice(content: dict[str, Any], styles: Styles) -> list[Flowable]:
+    flow = [pdf.paragraph(_("Prevention advice"), styles["h2"])]
     for item in content["advice"]:
         name = next(
             (localized(row) for row in content["categories"] if row["code"] == item["code"]),
             item["code"],
         )
-        flow.append(_p(name, styles["body"]))
-        flow += [_p(f"• {line}", styles["body"]) for line in item["es"]]
-    flow += [_p(f"• {line}", styles["body"]) for line in content["general_advice"]["es"]]
-    flow.append(_p(_("Emergency numbers"), styles["h2"]))
-    flow += [_p(line, styles["body"]) for line in content["emergency"]["es"]]
+        flow.append(pdf.paragraph(name, styles["body"]))
+        flow += [pdf.paragraph(f"• {line}", styles["body"]) for line in item["es"]]
+    flow += [pdf.paragraph(f"• {line}", styles["body"]) for line in content["general_advice"]["es"]]
+    flow.append(pdf.paragraph(_("Emergency numbers"), styles["h2"]))
+    flow += [pdf.paragraph(line, styles["body"]) for line in content["emergency"]["es"]]
     return flow
 
 
@@ -259,10 +203,13 @@ def _privacy_note(content: dict[str, Any]) -> str:
 
 
 def _official_story(report: Report) -> list[Flowable]:
-    styles, content = _styles(), report.content
+    styles, content = pdf.styles(), report.content
     flow = _header(report, _("Monthly official report"))
-    flow.append(_p(_("For official use. Counts are not suppressed."), styles["small"]))
-    flow += [_p(_("Summary"), styles["h2"]), _p(content["summary"]["es"], styles["body"])]
+    flow.append(pdf.paragraph(_("For official use. Counts are not suppressed."), styles["small"]))
+    flow += [
+        pdf.paragraph(_("Summary"), styles["h2"]),
+        pdf.paragraph(content["summary"]["es"], styles["body"]),
+    ]
     flow += _official_kpis(content["kpis"], styles)
     flow += _official_categories(content, styles)
     flow += _official_districts(content, styles)
@@ -270,7 +217,7 @@ def _official_story(report: Report) -> list[Flowable]:
     return flow
 
 
-def _official_kpis(kpis: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _official_kpis(kpis: dict[str, Any], styles: Styles) -> list[Flowable]:
     rows = [
         [_("Incidents"), count_text(kpis["total"])],
         [
@@ -296,14 +243,12 @@ def _official_kpis(kpis: dict[str, Any], styles: dict[str, ParagraphStyle]) -> l
         for item in kpis["origins"]
     ]
     return [
-        _p(_("Key indicators"), styles["h2"]),
-        _table([_("Indicator"), _("Value")], rows, [8 * cm, 6 * cm]),
+        pdf.paragraph(_("Key indicators"), styles["h2"]),
+        pdf.table([_("Indicator"), _("Value")], rows, [8 * cm, 6 * cm]),
     ]
 
 
-def _official_categories(
-    content: dict[str, Any], styles: dict[str, ParagraphStyle]
-) -> list[Flowable]:
+def _official_categories(content: dict[str, Any], styles: Styles) -> list[Flowable]:
     header = [
         _("Category"),
         _("Incidents"),
@@ -322,15 +267,13 @@ def _official_categories(
         for row in content["categories"]
     ]
     return [
-        _p(_("By category"), styles["h2"]),
-        _table(header, rows),
-        _p(_("* Sensitive category: never shown in public reports."), styles["small"]),
+        pdf.paragraph(_("By category"), styles["h2"]),
+        pdf.table(header, rows),
+        pdf.paragraph(_("* Sensitive category: never shown in public reports."), styles["small"]),
     ]
 
 
-def _official_districts(
-    content: dict[str, Any], styles: dict[str, ParagraphStyle]
-) -> list[Flowable]:
+def _official_districts(content: dict[str, Any], styles: Styles) -> list[Flowable]:
     if not content["districts"]:
         return []
     header = [_("District"), _("Incidents"), _("Previous month"), _("Variation"), _("Share")]
@@ -344,54 +287,28 @@ def _official_districts(
         ]
         for row in content["districts"]
     ]
-    return [_p(_("By district"), styles["h2"]), _table(header, rows)]
+    return [pdf.paragraph(_("By district"), styles["h2"]), pdf.table(header, rows)]
 
 
-def _official_sections(
-    content: dict[str, Any], styles: dict[str, ParagraphStyle]
-) -> list[Flowable]:
-    """The sections other apps provide (reports/providers.py), or "not available yet"."""
+def _official_sections(content: dict[str, Any], styles: Styles) -> list[Flowable]:
+    """The sections other apps provide (callao/providers.py), or "not available yet"."""
     flow: list[Flowable] = []
     for key, title in official_section_titles().items():
         section = content["sections"].get(key, {"available": False})
-        flow.append(_p(title, styles["h2"]))
+        flow.append(pdf.paragraph(title, styles["h2"]))
         if not section.get("available"):
-            flow.append(_p(_("Not available yet."), styles["body"]))
+            flow.append(pdf.paragraph(_("Not available yet."), styles["body"]))
             continue
         rows = [["—" if cell is None else str(cell) for cell in row] for row in section["rows"]]
-        flow.append(_table(list(section["columns"]), rows))
+        flow.append(pdf.table(list(section["columns"]), rows))
         if section.get("note"):
-            flow.append(_p(section["note"], styles["small"]))
+            flow.append(pdf.paragraph(section["note"], styles["small"]))
     return flow
-
-
-def _footer(canvas: Any, document: Any) -> None:
-    regular, _bold = _fonts()
-    canvas.saveState()
-    canvas.setFont(regular, 7)
-    canvas.drawString(
-        2 * cm, 1.2 * cm, _("Callao crime prevention · page %(page)d") % {"page": document.page}
-    )
-    canvas.restoreState()
 
 
 def report_pdf(report: Report) -> bytes:
     """The PDF of ``report`` in the site's main language (Spanish)."""
-    buffer = io.BytesIO()
-    with translation.override(settings.LANGUAGE_CODE):
-        story = _public_story(report) if report.is_public else _official_story(report)
-        title = f"{report.get_kind_display()} · {report.area_name} · {report.period}"
-        document = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            title=title,
-            author="Callao",
-            subject=title,
-            creator="Callao crime prevention",
-            leftMargin=2 * cm,
-            rightMargin=2 * cm,
-            topMargin=1.8 * cm,
-            bottomMargin=2 * cm,
-        )
-        document.build(story, onFirstPage=_footer, onLaterPages=_footer)
-    return buffer.getvalue()
+    title = f"{report.get_kind_display()} · {report.area_name} · {report.period}"
+    return pdf.pdf_document(
+        title, lambda: _public_story(report) if report.is_public else _official_story(report)
+    )

@@ -27,7 +27,16 @@ PACKAGES = {
 }
 # The project package's foundations, which every app may use; the rest of callao (urls,
 # views, celery, admin site) sits on top of the apps.
-CALLAO_BASE = {"callao.api", "callao.cache", "callao.env", "callao.errors", "callao.text"}
+CALLAO_BASE = {
+    "callao.api",
+    "callao.cache",
+    "callao.charts",
+    "callao.env",
+    "callao.errors",
+    "callao.pdf",
+    "callao.providers",
+    "callao.text",
+}
 DOMAIN_TOP = {"predictions", "reports", "analytics", "prevention"}
 # What each package may import from the project (besides itself).
 MAY_IMPORT: dict[str, set[str]] = {

@@ -24,6 +24,7 @@ from accounts.roles import (
     SIGNED_IN,
     Audience,
 )
+from tests.analytics.matrix import MATRIX as ANALYTICS_MATRIX
 from tests.conftest import ALL_ROLES
 from tests.predictions.matrix import MATRIX as PREDICTIONS_MATRIX
 from tests.predictions.matrix import SAMPLE_QUERIES as PREDICTIONS_SAMPLE_QUERIES
@@ -58,6 +59,7 @@ MATRIX: dict[str, Audience] = {
 }
 MATRIX.update(REPORTS_MATRIX)
 MATRIX.update(PREDICTIONS_MATRIX)
+MATRIX.update(ANALYTICS_MATRIX)
 # Actions that the admin site offers to nobody: access logs and the audit trail are append-only.
 NOBODY: Audience = frozenset()
 MATRIX.update(

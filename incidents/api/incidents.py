@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,9 +21,16 @@ from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from accounts.roles import INCIDENT_AGGREGATES, INCIDENT_POINTS, NARRATIVE_READERS, role_of
+from accounts.roles import (
+    INCIDENT_AGGREGATES,
+    INCIDENT_POINTS,
+    NARRATIVE_READERS,
+    district_scope,
+    role_of,
+)
 from accounts.services import sensitive_reads_record
 from callao.errors import NotAllowed
+from incidents.caching import cached_on_incidents
 from incidents.exports import spreadsheet_safe
 from incidents.filters import incident_filters_parse
 from incidents.models import CrimeCategory, District, Incident
@@ -86,6 +94,12 @@ class IncidentPagination(GeoJsonPagination):
 def _filtered(request: Request) -> IncidentQuerySet:
     filters = incident_filters_parse(request.query_params)
     return Incident.objects.visible_to(request.user).filtered(filters)
+
+
+def _cache_parts(request: Request, **more: object) -> dict[str, object]:
+    """What a cached answer depends on besides the data: the filters and the role's scope."""
+    filters = incident_filters_parse(request.query_params)
+    return {"filters": asdict(filters), "scope": asdict(district_scope(request.user)), **more}
 
 
 def _wants_narrative(request: Request) -> bool:
@@ -169,7 +183,8 @@ class IncidentStatsApi(APIView):
     allowed_roles = INCIDENT_AGGREGATES
 
     def get(self, request: Request) -> Response:
-        return Response(_filtered(request).stats())
+        stats = cached_on_incidents("stats", _cache_parts(request), _filtered(request).stats)
+        return Response(stats)
 
 
 @extend_schema(
@@ -182,7 +197,10 @@ class IncidentTileApi(APIView):
     allowed_roles = INCIDENT_POINTS
 
     def get(self, request: Request, z: int, x: int, y: int) -> HttpResponse:
-        tile = _filtered(request).vector_tile(z=z, x=x, y=y)
+        rows = _filtered(request)
+        tile = cached_on_incidents(
+            "tile", _cache_parts(request, tile=(z, x, y)), lambda: rows.vector_tile(z=z, x=x, y=y)
+        )
         response = HttpResponse(tile, content_type="application/vnd.mapbox-vector-tile")
         response["Cache-Control"] = "private, max-age=60"
         return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +15,9 @@ from forecasting.narratives import simulation_frame
 from forecasting.simulate import simulate
 from incidents.models import SYNTHETIC_SOURCE, District, Incident
 from incidents.services import dataset_create, dataset_import
-from predictions.conf import prediction_settings
+from predictions.conf import PredictionSettings, prediction_settings
+from predictions.models import ModelRun
+from predictions.services.evaluation import evaluations_due
 from predictions.services.forecasting import forecast_issue
 from predictions.services.training import models_train_all, nightly_cutoff
 from predictions.shifts import shift_current, shift_next
@@ -23,6 +25,9 @@ from predictions.shifts import shift_current, shift_next
 logger = logging.getLogger(__name__)
 
 DEMO_MODELS = ("naive365", "kde", "prospective")
+# Shifts of the last days are forecast by models trained before them and scored, so that a
+# planner's first visit finds an accuracy chart made the honest way (no look-ahead).
+PAST_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class DemoOutcome:
     simulated: int
     champion: str
     forecasts: int
+    evaluated: int = 0
 
 
 def demo_bootstrap(
@@ -41,21 +47,41 @@ def demo_bootstrap(
 ) -> DemoOutcome:
     """Simulate (only into an empty incidents table), import, train fast models, forecast.
 
-    Idempotent: every step skips what is already there.
+    On a database without model runs, the last ``PAST_DAYS`` of shifts are also forecast and
+    evaluated first. Idempotent: every step skips what is already there.
     """
     simulated = 0
     if not Incident.objects.exists():
         simulated = _simulate_and_import(days=days, seed=seed, rate=background_per_day)
     now = timezone.now()
-    champion = models_train_all(trained_until=nightly_cutoff(moment=now), kinds=kinds)
+    today = nightly_cutoff(moment=now)
+    conf = prediction_settings()
+    evaluated = 0
+    if not ModelRun.objects.exists():
+        evaluated = _past_shifts_evaluated(today - timedelta(days=PAST_DAYS), now, kinds, conf)
+    champion = models_train_all(trained_until=today, kinds=kinds)
     if champion is None:
         raise RuntimeError("no model could be trained")
-    conf = prediction_settings()
     forecasts = {
         forecast_issue(window=w, conf=conf).pk
         for w in (shift_current(moment=now), shift_next(moment=now))
     }
-    return DemoOutcome(simulated=simulated, champion=champion.kind, forecasts=len(forecasts))
+    return DemoOutcome(
+        simulated=simulated, champion=champion.kind, forecasts=len(forecasts), evaluated=evaluated
+    )
+
+
+def _past_shifts_evaluated(
+    start: datetime, now: datetime, kinds: tuple[str, ...], conf: PredictionSettings
+) -> int:
+    """Forecast every shift closed since ``start`` with models trained at ``start``; score them."""
+    if models_train_all(trained_until=start, kinds=kinds) is None:
+        return 0
+    window = shift_current(moment=start, conf=conf)
+    while window.end <= now:
+        forecast_issue(window=window, conf=conf)
+        window = shift_next(moment=window.start, conf=conf)
+    return len(evaluations_due(conf=conf))
 
 
 def naive_local_times(values: pd.Series) -> pd.Series:

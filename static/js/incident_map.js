@@ -29,7 +29,8 @@
       incidents: (properties, zoom) => {
         const count = properties.count || 1;
         return {
-          radius: zoom >= 14 ? 4 : Math.min(3 + Math.sqrt(count), 14),
+          // A cell has a count; a single incident (zoomed in, few in the tile) has none.
+          radius: properties.count ? Math.min(3 + Math.sqrt(count), 14) : 4,
           fill: true,
           fillColor: "#dc2626",
           fillOpacity: 0.55,

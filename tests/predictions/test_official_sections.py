@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
+from callao.providers import forecast_sections_provided as report_sections
 from incidents.models import DatasetStatus
 from predictions.models import ForecastEvaluation, PatrolVisit
 from predictions.reporting import forecast_sections
@@ -13,7 +14,6 @@ from predictions.services.evaluation import forecast_evaluate
 from predictions.services.forecasting import forecast_issue
 from predictions.services.training import models_train_all
 from predictions.shifts import shift_current
-from reports.providers import official_sections as report_sections
 from tests.factories import make_user
 from tests.predictions.helpers import fast, midnight_today, simulated_history
 

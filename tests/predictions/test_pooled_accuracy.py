@@ -109,7 +109,22 @@ def test_the_accuracy_page_the_metrics_and_the_official_report_state_the_same_pa
     )
     assert float(champion.split()[-1]) == pytest.approx(POOLED_PAI)
     (row,) = sections["forecast_accuracy"]["rows"]
-    assert row == [districts[0].name, 2, 42, round(10 / 42, 3), round(POOLED_PAI, 2)]
+    assert row == [
+        districts[0].name,
+        2,
+        42,
+        round(10 / 42, 3),
+        round(POOLED_PAI, 2),
+        round(POOLED_BASELINE_PAI, 2),
+    ]
+    (total,) = sections["forecast_total"]["rows"]
+    assert total[:5] == [
+        2,
+        42,
+        round(10 / 42, 3),
+        round(POOLED_PAI, 2),
+        round(POOLED_BASELINE_PAI, 2),
+    ]
 
 
 def test_the_migration_recovers_the_counts_behind_stored_ratios(districts: list[District]) -> None:

@@ -72,13 +72,13 @@ def test_sections_without_a_provider_say_not_available_and_invent_nothing(
 def test_a_provider_fills_its_sections_and_a_malformed_one_stays_unavailable(
     districts: list[District], categories: dict[str, int], settings: Any
 ) -> None:
-    settings.REPORTS_OFFICIAL_SECTIONS_PROVIDER = f"{__name__}.accuracy_provider"
+    settings.FORECAST_SECTIONS_PROVIDER = f"{__name__}.accuracy_provider"
     report = report_issue(kind=ReportKind.OFFICIAL_MONTHLY, district=None, period="2025-03").report
     sections = report.content["sections"]
     assert sections["forecast_accuracy"]["rows"] == [["GridSEPP", 0.41, 8.2]]
     assert sections["equity"] == {"available": False}
     assert sections["patrol_coverage"] == {"available": False}
-    settings.REPORTS_OFFICIAL_SECTIONS_PROVIDER = f"{__name__}.broken_provider"
+    settings.FORECAST_SECTIONS_PROVIDER = f"{__name__}.broken_provider"
     report = report_issue(kind=ReportKind.OFFICIAL_MONTHLY, district=None, period="2025-03").report
     assert not any(section["available"] for section in report.content["sections"].values())
 

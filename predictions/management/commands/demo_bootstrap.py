@@ -32,7 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo lista / demo ready: {outcome.simulated} simulated incidents imported, "
-                f"champion {outcome.champion}, {outcome.forecasts} shift forecast(s) "
+                f"champion {outcome.champion}, {outcome.forecasts} shift forecast(s), "
+                f"{outcome.evaluated} past shift(s) evaluated "
                 f"in {time.perf_counter() - began:.0f} s."
             )
         )

@@ -1,7 +1,8 @@
-"""Optional sections of the official report that other apps provide (forecast accuracy,
-patrol coverage, the equity table).
+"""Sections that one app provides to others through a setting: the forecast figures.
 
-The predictions app offers them by defining a callable at ``REPORTS_OFFICIAL_SECTIONS_PROVIDER``
+The official report (reports) and the KPI dashboard (analytics) show forecast accuracy, patrol
+coverage and the equity table, which the predictions app computes; the apps are siblings and
+never import each other, so a setting names the provider, ``FORECAST_SECTIONS_PROVIDER``
 (default ``predictions.reporting.forecast_sections``)::
 
     def forecast_sections(*, district, start, end) -> dict[str, dict]:
@@ -16,7 +17,7 @@ The predictions app offers them by defining a callable at ``REPORTS_OFFICIAL_SEC
 
 ``district`` is a District or ``None`` for all of Callao; ``start``/``end`` are aware
 datetimes (end exclusive). A missing provider, a missing key or a failing provider leaves that
-section "not available yet": the report never makes numbers up.
+section "not available yet": the pages never make numbers up.
 """
 
 from __future__ import annotations
@@ -29,11 +30,9 @@ from typing import Any, Required, TypedDict
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from incidents.models import District
-
 logger = logging.getLogger(__name__)
 
-SECTIONS = ("forecast_accuracy", "patrol_coverage", "equity")
+FORECAST_SECTIONS = ("forecast_accuracy", "patrol_coverage", "equity", "forecast_total")
 
 Cell = str | int | float | None
 
@@ -48,7 +47,7 @@ class Section(TypedDict, total=False):
 
 
 def _provider() -> Callable[..., Mapping[str, Any]] | None:
-    path = settings.REPORTS_OFFICIAL_SECTIONS_PROVIDER
+    path = settings.FORECAST_SECTIONS_PROVIDER
     if not path:
         return None
     try:
@@ -56,7 +55,7 @@ def _provider() -> Callable[..., Mapping[str, Any]] | None:
     except ImportError:
         # Said loudly: a renamed provider (docs/operations.md, "Upgrading") would otherwise
         # leave every section "not available" without a word.
-        logger.error("REPORTS_OFFICIAL_SECTIONS_PROVIDER %r cannot be imported", path)
+        logger.error("FORECAST_SECTIONS_PROVIDER %r cannot be imported", path)
         return None
     return provider
 
@@ -86,16 +85,19 @@ def _section(raw: Any) -> Section:
     }
 
 
-def official_sections(
-    *, district: District | None, start: dt.datetime, end: dt.datetime
+def forecast_sections_provided(
+    *, district: object | None, start: dt.datetime, end: dt.datetime
 ) -> dict[str, Section]:
-    """The sections of ``SECTIONS`` for the official report, each checked for shape."""
+    """The sections of ``FORECAST_SECTIONS`` from the provider, each checked for shape.
+
+    ``district`` is a District (of incidents), or None for the whole region.
+    """
     provider = _provider()
     provided: Mapping[str, Any] = {}
     if provider is not None:
         try:
             provided = provider(district=district, start=start, end=end) or {}
         except Exception:  # a broken provider must not stop the monthly report
-            logger.exception("official report section provider failed")
+            logger.exception("forecast sections provider failed")
             provided = {}
-    return {key: _section(provided.get(key)) for key in SECTIONS}
+    return {key: _section(provided.get(key)) for key in FORECAST_SECTIONS}
