@@ -13,12 +13,14 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from analytics.forms import DashboardParams, Selection
 from analytics.models import Indicator, KpiTarget
 from callao.providers import Section, forecast_sections_provided
 from forecasting.analysis import poisson_change_test, rate_per
+from incidents.caching import cached_on_incidents
 from incidents.models import CrimeCategory, District, Origin
 
 ALPHA = 0.05
@@ -77,7 +79,29 @@ class Dashboard:
         return data
 
 
+# The dashboard also shows forecast figures and targets, which change without the incidents:
+# the whole page is kept a minute (targets' edits bump their revision at once), its incident
+# counts as long as the incidents stay the same.
+DASHBOARD_SECONDS = 60
+TARGETS_REVISION_KEY = "analytics:targets-revision"
+
+
 def dashboard_build(params: DashboardParams) -> Dashboard:
+    parts = {"params": params.key(), "targets": cache.get(TARGETS_REVISION_KEY, 0)}
+    return cached_on_incidents(
+        "kpi-dashboard", parts, lambda: _dashboard(params), seconds=DASHBOARD_SECONDS
+    )
+
+
+def targets_revision_bump(**_: object) -> None:
+    """post_save / post_delete of a KPI target: the cached dashboards no longer hold."""
+    try:
+        cache.incr(TARGETS_REVISION_KEY)
+    except ValueError:
+        cache.set(TARGETS_REVISION_KEY, 1, timeout=None)
+
+
+def _dashboard(params: DashboardParams) -> Dashboard:
     month = params.selection
     previous = _month_before(month)
     last_year = _same_month_last_year(month)
@@ -87,7 +111,7 @@ def dashboard_build(params: DashboardParams) -> Dashboard:
     names = dict(CrimeCategory.objects.values_list("code", "name_es"))
     targets = {(t.district_id, t.indicator): t for t in KpiTarget.objects.all()}
     areas = []
-    for district in [None, *District.objects.order_by("ubigeo")]:
+    for district in [None, *District.objects.defer("geometry").order_by("ubigeo")]:
         code = district.ubigeo if district else None
         area = _area(
             district,
@@ -125,7 +149,16 @@ def _days(period: Selection) -> int:
 
 
 def _counts(period: Selection) -> dict[str | None, Counter[tuple[str, str]]]:
-    """(category, origin) counts by district UBIGEO, and for all of Callao under ``None``."""
+    """(category, origin) counts by district UBIGEO, and for all of Callao under ``None``.
+
+    The one slow read of the dashboard (a month of incidents, three months a page): cached
+    under the data's version; the forecast figures and targets are read fresh.
+    """
+    parts = {"start": period.start, "end": period.end}
+    return cached_on_incidents("kpi-counts", parts, lambda: _counted(period))
+
+
+def _counted(period: Selection) -> dict[str | None, Counter[tuple[str, str]]]:
     out: dict[str | None, Counter[tuple[str, str]]] = {None: Counter()}
     rows = period.incidents().tally("district__ubigeo", "category__code", "origin")
     for (ubigeo, category, origin), n in rows.items():

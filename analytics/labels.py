@@ -27,16 +27,6 @@ HOTSPOT_CATEGORIES: dict[str, tuple[Promise, str]] = {
     "no_pattern": (_("No pattern detected"), "#e5e7eb"),
 }
 
-WEEKDAYS: tuple[Promise, ...] = (
-    _("Monday"),
-    _("Tuesday"),
-    _("Wednesday"),
-    _("Thursday"),
-    _("Friday"),
-    _("Saturday"),
-    _("Sunday"),
-)
-
 
 def hotspot_label(code: str) -> str:
     return str(HOTSPOT_CATEGORIES.get(code, (code, ""))[0])

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from analytics.forms import (
     TemporalForm,
     params_kind,
 )
-from analytics.labels import HOTSPOT_CATEGORIES, WEEKDAYS, hotspot_label
+from analytics.labels import HOTSPOT_CATEGORIES, hotspot_label
 from analytics.models import AnalysisKind, AnalysisRun
 from analytics.services import analysis_run_request
 from analytics.temporal import temporal_patterns
@@ -67,7 +68,7 @@ def temporal(request: HttpRequest) -> HttpResponse:
 
 def _temporal_charts(data: dict[str, Any]) -> list[SeriesChart | MatrixChart]:
     hours = [f"{hour:02d}" for hour in range(24)]
-    days = [str(day) for day in WEEKDAYS]
+    days = [str(WEEKDAYS[day]) for day in range(7)]  # Monday first, as the analysis counts
     months = [row["month"] for row in data["monthly"]]
     return [
         MatrixChart(

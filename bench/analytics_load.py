@@ -19,39 +19,20 @@ import datetime as dt
 import json
 import math
 import os
-import signal
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from _scratch_db import ROOT, scratch_database
+from _served_app import get, manage, production_env, served, session_of, wrk
 from ingest import DEFAULT_BOUNDARIES, generate
 
 DATABASE = "callao_bench_analytics"
 PORT = 8012
 POPULATION = ROOT.parent / "shared" / "data" / "callao_population.csv"
 CALLAO_BOUNDS = (-77.20, -12.10, -77.05, -11.80)  # west, south, east, north (degrees)
-WRK_SCRIPT = """
-local paths = {%s}
-local i = 0
-request = function()
-  i = i %% #paths + 1
-  return wrk.format("GET", paths[i])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "WRK {\\"requests\\": %%d, \\"errors\\": %%d, \\"seconds\\": %%.3f, "
-    .. "\\"p50_ms\\": %%.2f, \\"p95_ms\\": %%.2f, \\"p99_ms\\": %%.2f, \\"max_ms\\": %%.2f}\\n",
-    summary.requests, e.connect + e.read + e.write + e.timeout + e.status,
-    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000))
-end
-"""
 PLANNER_SESSION = (
     "from django.test import Client; from tests.factories import make_user; c = Client(); "
     "c.force_login(make_user(username='bench-planner', role='planner')); "
@@ -72,25 +53,14 @@ HEAVY = (
 )
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 def _prepare(env: dict[str, str], rows: int) -> None:
-    _manage(env, "import_boundaries", str(DEFAULT_BOUNDARIES))
-    _manage(env, "import_population", str(POPULATION))
+    manage(env, "import_boundaries", str(DEFAULT_BOUNDARIES))
+    manage(env, "import_population", str(POPULATION))
     start = (dt.date.today() - dt.timedelta(days=3 * 365)).isoformat()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "incidents.csv"
         generate(rows, DEFAULT_BOUNDARIES, path, start=start, days=3 * 365)
-        _manage(env, "import_incidents", str(path), "--source", "bench", "--no-progress")
+        manage(env, "import_incidents", str(path), "--source", "bench", "--no-progress")
 
 
 def _tiles(zoom: int) -> list[str]:
@@ -111,30 +81,6 @@ def _tiles(zoom: int) -> list[str]:
     return paths[:: max(1, len(paths) // 40)]  # at most ~40 tiles a zoom
 
 
-def _get(url: str, cookie: str) -> tuple[float, int, int]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie, "Accept": "*/*"})  # noqa: S310
-    began = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=120) as reply:  # noqa: S310 (loopback)
-        body = reply.read()
-        return time.perf_counter() - began, reply.status, len(body)
-
-
-def _wrk(base: str, paths: list[str], cookie: str, seconds: float) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as folder:
-        script = Path(folder) / "paths.lua"
-        script.write_text(WRK_SCRIPT % ", ".join(f'"{p}"' for p in paths))
-        output = subprocess.run(
-            ["wrk", "-t2", "-c10", f"-d{seconds:.0f}s", "--timeout", "10s",
-             "-H", f"Cookie: {cookie}", "-s", str(script), base],
-            check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
-    line = next(line for line in output.splitlines() if line.startswith("WRK "))
-    result: dict[str, Any] = json.loads(line[4:])
-    if result["errors"]:
-        raise SystemExit(f"{paths[0]}…: {result['errors']} non-2xx replies or socket errors")
-    return result
-
-
 def _measure(base: str, cookie: str, seconds: float) -> dict[str, Any]:
     groups = {
         "/healthz": ["/healthz"],
@@ -145,14 +91,14 @@ def _measure(base: str, cookie: str, seconds: float) -> dict[str, Any]:
     }
     results: dict[str, Any] = {}
     for name, paths in groups.items():
-        cold = [_get(base + path, cookie) for path in paths]
+        cold = [get(base + path, cookie) for path in paths]
         if any(status != 200 for _s, status, _n in cold):
             raise SystemExit(f"{name}: a reply was not 200")
         results[name] = {
             "urls": len(paths),
             "cold_max_s": round(max(s for s, _st, _n in cold), 3),
             "largest_kb": round(max(n for _s, _st, n in cold) / 1024, 1),
-            **_wrk(base, paths, cookie, seconds),
+            **wrk(base, paths, cookie, seconds=seconds),
         }
     return results
 
@@ -163,49 +109,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--reuse", action="store_true", help="Keep the scratch database.")
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgis://postgres@127.0.0.1:5432/{DATABASE}",
-        "DEBUG": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "CACHE_KEY_PREFIX": f"bench-analytics-{os.getpid()}",
-        "LOG_LEVEL": "WARNING",
-    }
     began = time.perf_counter()
-    if not args.reuse:
-        env = {
-            **scratch_database(DATABASE),
-            **{k: v for k, v in env.items() if k != "DATABASE_URL"},
-        }
+    if args.reuse:
+        database = {"DATABASE_URL": f"postgis://postgres@127.0.0.1:5432/{DATABASE}"}
+        env = production_env({**os.environ, **database}, "bench-analytics")
+    else:
+        env = production_env(scratch_database(DATABASE), "bench-analytics")
         _prepare(env, args.rows)
     prepared = time.perf_counter() - began
-    session = _manage(env, "shell", "-c", PLANNER_SESSION).strip().splitlines()[-1]
-    heavy_line = _manage(env, "shell", "-c", HEAVY).strip().splitlines()[-1]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "callao", "worker", "-Q", "default", "-c", "1",
-             "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "WARNING"],
-            cwd=ROOT, env=env, start_new_session=True,
-        ),
-        subprocess.Popen(
-            [sys.executable, "-m", "granian", "--interface", "wsgi", "callao.wsgi:application",
-             "--workers", "2", "--blocking-threads", "2", "--host", "127.0.0.1",
-             "--port", str(PORT), "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-        ),
-    ]  # fmt: skip
-    base = f"http://127.0.0.1:{PORT}"
+    session = session_of(env, PLANNER_SESSION)
+    heavy_line = manage(env, "shell", "-c", HEAVY).strip().splitlines()[-1]
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if _get(f"{base}/healthz", "")[1] == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
-        results = _measure(base, f"sessionid={session}", args.seconds)
+        with served(env, PORT) as base:
+            results = _measure(base, f"sessionid={session}", args.seconds)
         results["heavy_analyses"] = json.loads(heavy_line.removeprefix("HEAVY "))
         results["setup"] = {
             "rows": args.rows,
@@ -216,10 +132,6 @@ def main() -> None:
         }
         print(json.dumps(results, indent=1))
     finally:
-        for process in processes:
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
         if not args.reuse:
             subprocess.run(["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", DATABASE])
 

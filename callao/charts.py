@@ -78,8 +78,35 @@ class ChartTable:
     rows: tuple[TableRow, ...]
 
 
+class _Drawn:
+    """What the chart template reads of either kind of chart."""
+
+    id: str
+    empty_message: str
+
+    def present(self) -> list[float]:
+        """Every value there is (``None`` left out)."""
+        raise NotImplementedError
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.present()
+
+    @property
+    def empty_text(self) -> str:
+        return self.empty_message or _("No data to show for this selection.")
+
+    @property
+    def data_id(self) -> str:
+        return f"{self.id}-data"
+
+    @property
+    def payload(self) -> ChartJSON:
+        return chart_json(self)  # type: ignore[arg-type]  # only the two subclasses exist
+
+
 @dataclass(frozen=True)
-class SeriesChart:
+class SeriesChart(_Drawn):
     """A line or bar chart: ``series`` values at each of ``x_labels``.
 
     ``id`` must be unique on the page (it becomes the ``<figure>``'s id); ``unit`` is appended
@@ -108,21 +135,8 @@ class SeriesChart:
                     f"values for {len(self.x_labels)} x labels"
                 )
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(v is not None for s in self.series for v in s.values)
-
-    @property
-    def empty_text(self) -> str:
-        return self.empty_message or _("No data to show for this selection.")
-
-    @property
-    def data_id(self) -> str:
-        return f"{self.id}-data"
-
-    @property
-    def payload(self) -> ChartJSON:
-        return chart_json(self)
+    def present(self) -> list[float]:
+        return [v for s in self.series for v in s.values if v is not None]
 
     def table(self) -> ChartTable:
         return ChartTable(
@@ -138,7 +152,7 @@ class SeriesChart:
 
 
 @dataclass(frozen=True)
-class MatrixChart:
+class MatrixChart(_Drawn):
     """A heat map: ``values[r][c]`` is the value at ``row_labels[r]`` × ``column_labels[c]``.
 
     Darker is more; ``legend_label`` names what the colour measures ("incidents", "ratio to
@@ -170,31 +184,18 @@ class MatrixChart:
                 f"{len(self.column_labels)} columns"
             )
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(v is not None for row in self.values for v in row)
-
-    @property
-    def empty_text(self) -> str:
-        return self.empty_message or _("No data to show for this selection.")
-
-    @property
-    def data_id(self) -> str:
-        return f"{self.id}-data"
-
-    @property
-    def payload(self) -> ChartJSON:
-        return chart_json(self)
+    def present(self) -> list[float]:
+        return [v for row in self.values for v in row if v is not None]
 
     @property
     def low(self) -> str:
         """The smallest value, formatted (the left end of the colour scale)."""
-        present = [v for row in self.values for v in row if v is not None]
+        present = self.present()
         return _format(min(present) if present else None, self.decimals)
 
     @property
     def high(self) -> str:
-        present = [v for row in self.values for v in row if v is not None]
+        present = self.present()
         return _format(max(present) if present else None, self.decimals)
 
     def table(self) -> ChartTable:

@@ -33,12 +33,17 @@ def incidents_revision() -> int:
 
 
 def cached_on_incidents(
-    name: str, parts: Mapping[str, Any], compute: Callable[[], Result]
+    name: str,
+    parts: Mapping[str, Any],
+    compute: Callable[[], Result],
+    *,
+    seconds: int | None = None,
 ) -> Result:
     """``compute()`` for these parts (filters, scope, parameters) on the current data, once.
 
     Stale entries are never read again (the version is in the key) and expire after
-    ``DATA_CACHE_SECONDS``.
+    ``seconds`` (default ``DATA_CACHE_SECONDS``): a result that also depends on other data
+    asks for a short life instead.
     """
     from incidents.models import Incident
 
@@ -49,5 +54,5 @@ def cached_on_incidents(
     found: Result | None = cache.get(key)
     if found is None:
         found = compute()
-        cache.set(key, found, settings.DATA_CACHE_SECONDS)
+        cache.set(key, found, settings.DATA_CACHE_SECONDS if seconds is None else seconds)
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -45,16 +46,8 @@ def trend_text(trend: str) -> str:
 
 
 def weekday_text(weekday: int) -> str:
-    names = (
-        _("Monday"),
-        _("Tuesday"),
-        _("Wednesday"),
-        _("Thursday"),
-        _("Friday"),
-        _("Saturday"),
-        _("Sunday"),
-    )
-    return names[weekday]
+    """The day's name, Monday = 0 (Python's ``date.weekday()``)."""
+    return str(WEEKDAYS[weekday])
 
 
 def hour_text(hour: int) -> str:

@@ -6,24 +6,20 @@ baseline's 5 and 3 (each window flags 10 of 100 cells).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from incidents.models import District
-from predictions.models import Forecast, ForecastEvaluation, ModelRun, RunStatus
 from tests.e2e.helpers import sign_in
-from tests.e2e.phone import assert_fits_the_screen, phone_context
+from tests.e2e.phone import assert_fits_the_screen
 from tests.factories import make_user
+from tests.predictions.helpers import EvaluatedWindow, make_evaluated_windows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# (incidents, hits, baseline hits) per window; PAI = (hits / incidents) / (10 / 100).
-WINDOWS = [(2, 2.0, 1.0), (40, 8.0, 12.0)]
+# (incidents, hits, best hits, baseline hits) per window; PAI = (hits / incidents) / (10 / 100).
+WINDOWS: list[EvaluatedWindow] = [(2, 2.0, 2.0, 1.0), (40, 8.0, 20.0, 12.0)]
 CHAMPION_PAI = [10.0, 2.0]
 BASELINE_PAI = [5.0, 3.0]
 CHART = "#accuracy-chart canvas"
@@ -34,47 +30,8 @@ def spanish(value: float) -> str:
 
 
 @pytest.fixture
-def phone(browser: Browser, settings) -> Iterator[Page]:  # type: ignore[no-untyped-def]
-    context = phone_context(browser)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def evaluated_windows(districts: list[District]) -> None:
-    run = ModelRun.objects.create(
-        kind="naive365",
-        trained_until=timezone.now() - timedelta(days=3),
-        data_fingerprint="x",
-        status=RunStatus.SUCCEEDED,
-    )
-    first = timezone.now().replace(microsecond=0) - timedelta(days=2)
-    for index, (n, hits, baseline) in enumerate(WINDOWS):
-        start = first + timedelta(hours=8 * index)
-        forecast = Forecast.objects.create(
-            model_run=run,
-            shift_code="0600-1400",
-            window_start=start,
-            window_end=start + timedelta(hours=8),
-            cell_m=150.0,
-            surface=b"",
-        )
-        ForecastEvaluation.objects.create(
-            forecast=forecast,
-            district=None,
-            incidents=n,
-            hits=hits,
-            best_hits=hits,
-            baseline_hits=baseline,
-            flagged_cells=10,
-            cells=100,
-            hit_rate=hits / n,
-            pai=(hits / n) / 0.1,
-            pei_star=1.0,
-            baseline_pai=(baseline / n) / 0.1,
-        )
+    make_evaluated_windows(WINDOWS)
 
 
 def test_a_planner_sees_the_accuracy_chart_drawn_and_its_table_on_a_phone(

@@ -1,29 +1,14 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
-from incidents.models import District
 from predictions.models import PatrolVisit
-from predictions.services.forecasting import forecast_issue
-from predictions.services.training import models_train_all
-from predictions.shifts import shift_current
 from tests.e2e.helpers import sign_in
 from tests.factories import make_user
-from tests.predictions.helpers import fast, midnight_today, simulated_history
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def zones(districts: list[District], categories: dict[str, int], settings) -> None:  # type: ignore[no-untyped-def]
-    fast(settings)
-    settings.PREDICTIONS_MODELS = ["naive365"]
-    simulated_history(days=60)
-    models_train_all(trained_until=midnight_today())
-    forecast_issue(window=shift_current(moment=timezone.now()))
 
 
 def test_an_officer_sees_the_zones_opens_the_patrol_sheet_and_logs_a_visit(

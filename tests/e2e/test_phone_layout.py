@@ -2,57 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from incidents.models import District
-from predictions.services.forecasting import forecast_issue
-from predictions.services.training import models_train_all
-from predictions.shifts import shift_current
-from reports.models import ReportKind
-from reports.services import report_issue
 from tests.e2e.helpers import sign_in
-from tests.e2e.phone import assert_fits_the_screen, open_menu, phone_context
+from tests.e2e.phone import assert_fits_the_screen, open_menu
 from tests.factories import make_user
-from tests.predictions.helpers import fast, midnight_today, simulated_history
-from tests.reports.builders import WEEK, bellavista_week
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(browser: Browser, settings) -> Iterator[Page]:  # type: ignore[no-untyped-def]
-    settings.MAP_TILE_URL = ""  # no internet here: draw districts without a base map
-    context = phone_context(browser)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def zones(districts: list[District], categories: dict[str, int], settings) -> None:  # type: ignore[no-untyped-def]
-    fast(settings)
-    settings.PREDICTIONS_MODELS = ["naive365"]
-    simulated_history(days=60)
-    models_train_all(trained_until=midnight_today())
-    forecast_issue(window=shift_current(moment=timezone.now()))
-
-
-@pytest.fixture
-def public_reports(districts: list[District], categories: dict[str, int]) -> None:
-    bellavista_week()
-    for ubigeo in ("070101", "070102"):
-        report_issue(
-            kind=ReportKind.PUBLIC_WEEKLY,
-            district=District.objects.get(ubigeo=ubigeo),
-            period=WEEK,
-            publish=True,
-        )
 
 
 def test_an_officer_on_a_phone_uses_the_menu_to_reach_the_zones_and_log_a_visit(

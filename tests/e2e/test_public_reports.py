@@ -7,29 +7,15 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from incidents.models import District
-from reports.models import ReportKind
-from reports.services import report_issue
-from tests.reports.builders import WEEK, bellavista_week
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_anonymous_visitor_reads_a_districts_public_report_and_downloads_its_pdf(
     page: Page,
     live_server,  # type: ignore[no-untyped-def]
-    districts: list[District],
-    categories: dict[str, int],
+    public_reports: None,
     tmp_path: Path,
 ) -> None:
-    bellavista_week()
-    for ubigeo in ("070101", "070102"):
-        report_issue(
-            kind=ReportKind.PUBLIC_WEEKLY,
-            district=District.objects.get(ubigeo=ubigeo),
-            period=WEEK,
-            publish=True,
-        )
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 

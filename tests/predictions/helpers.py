@@ -12,6 +12,7 @@ from forecasting.narratives import simulation_frame
 from forecasting.simulate import simulate
 from incidents.models import SYNTHETIC_SOURCE, Dataset, District
 from incidents.services import dataset_create, dataset_import
+from predictions.models import Forecast, ForecastEvaluation, ModelRun, RunStatus
 from predictions.services.demo import naive_local_times
 
 FAST_SETTINGS = {
@@ -51,3 +52,50 @@ def simulated_history(*, days: int = 120, seed: int = 3, rate: float = 20.0) -> 
 
 def midnight_today() -> datetime:
     return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+# (incidents, hits, best hits, baseline hits) of one evaluated shift window.
+EvaluatedWindow = tuple[int, float, float, float]
+
+
+def make_evaluated_windows(
+    windows: list[EvaluatedWindow], *, districts: tuple[District | None, ...] = (None,)
+) -> datetime:
+    """Consecutive 8-hour windows ending two days ago, each scored as ``windows`` says.
+
+    Every window flags 10 of 100 cells, so PAI = (hits / incidents) / 0.1. Returns the first
+    window's start.
+    """
+    run = ModelRun.objects.create(
+        kind="naive365",
+        trained_until=timezone.now() - timedelta(days=3),
+        data_fingerprint="x",
+        status=RunStatus.SUCCEEDED,
+    )
+    first = timezone.now().replace(microsecond=0) - timedelta(days=2)
+    for index, (n, hits, best, baseline) in enumerate(windows):
+        start = first + timedelta(hours=8 * index)
+        forecast = Forecast.objects.create(
+            model_run=run,
+            shift_code="0600-1400",
+            window_start=start,
+            window_end=start + timedelta(hours=8),
+            cell_m=150.0,
+            surface=b"",
+        )
+        for where in districts:
+            ForecastEvaluation.objects.create(
+                forecast=forecast,
+                district=where,
+                incidents=n,
+                hits=hits,
+                best_hits=best,
+                baseline_hits=baseline,
+                flagged_cells=10,
+                cells=100,
+                hit_rate=hits / n,
+                pai=(hits / n) / 0.1,
+                pei_star=hits / best,
+                baseline_pai=(baseline / n) / 0.1,
+            )
+    return first

@@ -16,57 +16,25 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.roles import Role
 from incidents.models import District
-from predictions.models import Forecast, ForecastEvaluation, ModelRun, RunStatus
+from predictions.models import ForecastEvaluation
 from predictions.reporting import forecast_sections
 from tests.factories import make_user
+from tests.predictions.helpers import EvaluatedWindow, make_evaluated_windows
 
 pytestmark = pytest.mark.django_db
 
 # (incidents, hits, best hits, baseline hits) per window; 10 of 100 cells flagged in each.
-WINDOWS = [(2, 2.0, 2.0, 1.0), (40, 8.0, 20.0, 12.0)]
+WINDOWS: list[EvaluatedWindow] = [(2, 2.0, 2.0, 1.0), (40, 8.0, 20.0, 12.0)]
 POOLED_PAI = (10 / 42) / (20 / 200)
 POOLED_BASELINE_PAI = (13 / 42) / (20 / 200)
 POOLED_PEI = 10 / 22
 
 
 def _evaluations(district: District) -> datetime:
-    run = ModelRun.objects.create(
-        kind="naive365",
-        trained_until=timezone.now() - timedelta(days=3),
-        data_fingerprint="x",
-        status=RunStatus.SUCCEEDED,
-    )
-    first = timezone.now().replace(microsecond=0) - timedelta(days=2)
-    for index, (n, hits, best, baseline) in enumerate(WINDOWS):
-        start = first + timedelta(hours=8 * index)
-        forecast = Forecast.objects.create(
-            model_run=run,
-            shift_code="0600-1400",
-            window_start=start,
-            window_end=start + timedelta(hours=8),
-            cell_m=150.0,
-            surface=b"",
-        )
-        for where in (None, district):
-            ForecastEvaluation.objects.create(
-                forecast=forecast,
-                district=where,
-                incidents=n,
-                hits=hits,
-                best_hits=best,
-                baseline_hits=baseline,
-                flagged_cells=10,
-                cells=100,
-                hit_rate=hits / n,
-                pai=(hits / n) / 0.1,
-                pei_star=hits / best,
-                baseline_pai=(baseline / n) / 0.1,
-            )
-    return first
+    return make_evaluated_windows(WINDOWS, districts=(None, district))
 
 
 def test_pooled_accuracy_sums_counts_over_windows(districts: list[District]) -> None:
