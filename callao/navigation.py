@@ -31,6 +31,7 @@ NAVIGATION: list[tuple[Promise, str, Audience]] = [
     (_("Model runs"), "predictions:model-runs", ANALYSTS),
     (_("Official reports"), "reports:official-list", ANALYSTS),
     (_("Narrative themes"), "reports:narrative-themes", NARRATIVE_READERS),
+    (_("Category review"), "incidents:category-disputes", NARRATIVE_READERS),
     (_("Model operations"), "predictions:operations", ADMINS),
     (_("Datasets"), "incidents:dataset-list", ADMINS),
     (_("API"), "api-docs", PUBLIC),

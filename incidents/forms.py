@@ -114,3 +114,15 @@ class IncidentMapFilterForm(forms.Form):
         required=False,
         empty_label=_("All"),
     )
+
+
+class SuggestionAcceptForm(forms.Form):
+    """Accept an import's suggested categories at or above a probability."""
+
+    min_probability = forms.FloatField(
+        label=_("Minimum probability"),
+        min_value=0.0,
+        max_value=1.0,
+        initial=0.8,
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
+    )

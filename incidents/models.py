@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.querysets import (
     SYNTHETIC_SOURCE,
+    CategorySuggestionQuerySet,
     CrimeCategoryQuerySet,
     DistrictQuerySet,
     IncidentQuerySet,
@@ -16,6 +17,9 @@ from incidents.querysets import (
 
 __all__ = [
     "SYNTHETIC_SOURCE",
+    "CategoryClassifier",
+    "CategorySuggestion",
+    "ClassifierStatus",
     "CrimeCategory",
     "Dataset",
     "DatasetStatus",
@@ -24,6 +28,8 @@ __all__ = [
     "Incident",
     "Origin",
     "Sector",
+    "SuggestionReason",
+    "SuggestionStatus",
 ]
 
 
@@ -263,3 +269,157 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} · {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class ClassifierStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class CategoryClassifier(models.Model):
+    """One nightly training of the narrative classifier (``forecasting.classify``).
+
+    Versioned like the forecasting model runs: a row is ``running`` before any work, the
+    artifact is written under a temporary name and renamed, and only then is the row marked
+    ``succeeded`` and made ``is_current`` (one at a time), in one transaction.
+    """
+
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ClassifierStatus.choices,
+        default=ClassifierStatus.RUNNING,
+    )
+    trained_until = models.DateTimeField(_("trained until"))
+    data_fingerprint = models.CharField(_("data fingerprint"), max_length=64)
+    n_train = models.PositiveIntegerField(_("training narratives"), default=0)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    classes = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    # {"held_out": ClassifierEvaluation.to_dict(), "unseen_templates": ...}
+    evaluation = models.JSONField(_("evaluation"), default=dict, blank=True)
+    macro_f1 = models.FloatField(_("macro-F1 (held out)"), null=True, blank=True)
+    synthetic = models.BooleanField(_("trained on simulated data"), default=False)
+    artifact = models.CharField(_("artifact file"), max_length=500, blank=True)
+    library_version = models.CharField(_("library version"), max_length=20, blank=True)
+    timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    is_current = models.BooleanField(_("in use"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("narrative classifier")
+        verbose_name_plural = _("narrative classifiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trained_until", "data_fingerprint"],
+                condition=~Q(status="failed"),
+                name="categoryclassifier_unique_cutoff_data",
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="categoryclassifier_one_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=False) | Q(status="succeeded"),
+                name="categoryclassifier_current_succeeded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} @ {self.trained_until:%Y-%m-%d} ({self.status})"
+
+
+class SuggestionReason(models.TextChoices):
+    MISSING = "missing", _("No category in the file")
+    UNKNOWN = "unknown", _("Category not recognised")
+    OTHER = "other", _("Filed as 'other'")
+    DISPUTED = "disputed", _("Stated category disputed")
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class CategorySuggestion(models.Model):
+    """The classifier's category for one incident, kept beside what the source said.
+
+    An import never replaces a file's category: rows whose category is missing, unknown or
+    "otros" are stored as "otros" with the file's label in ``stated_label`` and the
+    classifier's guess here; an admin may accept it. The nightly training also records the
+    incidents whose stated category it strongly disputes (``reason="disputed"``) for review.
+    """
+
+    # No database constraint: a foreign key pointing at the incident table would stop bulk
+    # imports from swapping in their indexed copy of it (importing/load_table.py).
+    incident = models.OneToOneField(
+        Incident,
+        on_delete=models.CASCADE,
+        related_name="category_suggestion",
+        db_constraint=False,
+    )
+    dataset = models.ForeignKey(
+        Dataset,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="category_suggestions",
+    )
+    classifier = models.ForeignKey(
+        CategoryClassifier,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=SuggestionReason.choices)
+    stated_label = models.CharField(_("category in the source"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        CrimeCategory,
+        verbose_name=_("suggested category"),
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+    )
+    probability = models.FloatField(_("probability"))
+    # The classifier's probability of the category the incident has (disputes only).
+    stated_probability = models.FloatField(null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=SuggestionStatus.choices,
+        default=SuggestionStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="category_decisions",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_default=Now())
+
+    objects = CategorySuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-probability", "pk"]
+        verbose_name = _("category suggestion")
+        verbose_name_plural = _("category suggestions")
+        indexes = [
+            models.Index(fields=["dataset", "status"], name="suggestion_dataset_status"),
+            models.Index(fields=["reason", "status"], name="suggestion_reason_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__gte=0, probability__lte=1),
+                name="suggestion_probability_0_to_1",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} → {self.category_id} ({self.probability:.0%})"

@@ -11,17 +11,25 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accounts.permissions import RolesAllowedMixin, roles_allowed
-from accounts.roles import ADMINS, INCIDENT_POINTS, PUBLIC
+from accounts.roles import ADMINS, INCIDENT_POINTS, NARRATIVE_READERS, PUBLIC
+from callao.errors import form_result
 from incidents.forms import (
     FIELD_LABELS,
     ColumnMappingForm,
     DatasetUploadForm,
     IncidentMapFilterForm,
+    SuggestionAcceptForm,
 )
-from incidents.models import Dataset, DatasetStatus
+from incidents.models import CategoryClassifier, CategorySuggestion, Dataset, DatasetStatus
 from incidents.services import dataset_create, dataset_enqueue, dataset_preview
+from incidents.services.classifier import (
+    DISPUTE_MAX_STATED,
+    DISPUTE_MIN_PROBABILITY,
+    category_suggestions_accept,
+)
 
 DATASETS_PER_PAGE = 25
+DISPUTES_PER_PAGE = 50
 
 
 class DistrictMapView(RolesAllowedMixin, TemplateView):
@@ -94,5 +102,47 @@ def dataset_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_allowed(ADMINS)
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import's result; its suggested categories can be accepted here in bulk."""
     dataset = get_object_or_404(Dataset.objects.select_related("uploaded_by"), pk=pk)
-    return render(request, "incidents/dataset_detail.html", {"dataset": dataset})
+    form = SuggestionAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accepted = form_result(
+            form,
+            lambda: category_suggestions_accept(
+                dataset=dataset,
+                user=request.user,  # type: ignore[arg-type]
+                min_probability=form.cleaned_data["min_probability"],
+            ),
+        )
+        if accepted is not None:
+            messages.success(
+                request, _("%(count)d suggested categories accepted.") % {"count": accepted}
+            )
+            return redirect("incidents:dataset-detail", pk=dataset.pk)
+    pending = CategorySuggestion.objects.filter(dataset=dataset)
+    context = {
+        "dataset": dataset,
+        "suggestions": pending.counts_by_category(),
+        "suggestions_accepted": pending.filter(status="accepted").count(),
+        "accept_form": form,
+    }
+    return render(request, "incidents/dataset_detail.html", context)
+
+
+@roles_allowed(NARRATIVE_READERS)
+def category_disputes(request: HttpRequest) -> HttpResponse:
+    """Incidents whose stated category the narrative classifier strongly disputes."""
+    disputes = (
+        CategorySuggestion.objects.visible_to(request.user)
+        .disputes(min_probability=DISPUTE_MIN_PROBABILITY)
+        .select_related("incident__district", "incident__category", "category")
+        .order_by("-probability", "-incident__occurred_at", "pk")
+    )
+    page = Paginator(disputes, DISPUTES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "classifier": CategoryClassifier.objects.filter(is_current=True).first(),
+        "min_probability": DISPUTE_MIN_PROBABILITY,
+        "max_stated": DISPUTE_MAX_STATED,
+    }
+    return render(request, "incidents/category_disputes.html", context)

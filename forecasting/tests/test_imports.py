@@ -8,7 +8,8 @@ import sys
 MODULES = (
     "forecasting, forecasting.cli, forecasting.models, forecasting.backtest, "
     "forecasting.metrics, forecasting.simulate, forecasting.persistence, forecasting.events, "
-    "forecasting.grid, forecasting.narratives, forecasting.models.deep, forecasting.analysis"
+    "forecasting.grid, forecasting.narratives, forecasting.models.deep, forecasting.analysis, "
+    "forecasting.classify, forecasting.scrub"
 )
 
 

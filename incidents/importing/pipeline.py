@@ -22,6 +22,7 @@ from incidents.importing.loader import IncidentLoader
 from incidents.importing.readers import TabularSource, open_table
 from incidents.importing.region import ImportArea
 from incidents.importing.report import RejectionReport
+from incidents.importing.suggestions import CategorySuggester, SuggestionCollector
 from incidents.importing.validation import ValidationContext, frame_from_rows, validate_chunk
 
 # Arrow's jemalloc keeps freed chunk buffers for a while (a million-row import peaked at 946 MB);
@@ -45,6 +46,8 @@ class ImportOptions:
     column_overrides: dict[str, str] = field(default_factory=dict)
     max_rejected_share: float = 0.5
     chunk_rows: int = 0  # 0: CHUNK_ROWS
+    # The narrative classifier, when one is in use: suggests categories (importing/suggestions).
+    suggester: CategorySuggester | None = None
 
 
 @dataclass
@@ -53,6 +56,7 @@ class ImportOutcome:
     rows_imported: int = 0
     rows_duplicate: int = 0
     rows_rejected: int = 0
+    rows_suggested: int = 0
     rejection_summary: dict[str, dict[str, object]] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)
     file_format: str = ""
@@ -109,6 +113,7 @@ def _import(
         context = _context(mapping, options)
         report = RejectionReport(report_path)
         stack.callback(report.close)
+        suggestions = SuggestionCollector(options.suggester) if options.suggester else None
         frames = _frames(path, table, mapping, options, arrow=outcome.reader == "arrow")
         outermost = not connection.in_atomic_block
         with (
@@ -131,6 +136,8 @@ def _import(
                 result = validate_chunk(frame, context)
                 report.add(result.rejected)
                 timing["read_validate"] += time.perf_counter() - tick
+                if suggestions is not None:
+                    suggestions.add(result.valid)
                 loader.load(result.valid)
                 outcome.rows_read += len(frame)
                 outcome.rows_rejected = report.rows
@@ -141,6 +148,9 @@ def _import(
             outcome.rows_imported = loader.finish()
             outcome.rows_duplicate = loader.staged - outcome.rows_imported
             timing.update(loader.timings)
+            if suggestions is not None:
+                outcome.rows_suggested = suggestions.save(dataset_id=dataset_id)
+                timing["suggest"] = suggestions.seconds
     timing["total"] = time.perf_counter() - started
     outcome.timings = {name: round(seconds, 3) for name, seconds in timing.items()}
     return outcome
@@ -171,6 +181,7 @@ def _context(mapping: ColumnMapping, options: ImportOptions) -> ValidationContex
         default_origin=options.default_origin,
         timezone=options.timezone,
         now=pd.Timestamp(timezone.now()),
+        fallback_category_id=options.suggester.other_id if options.suggester else None,
     )
 
 

@@ -113,6 +113,9 @@ class ValidationContext:
     default_origin: str
     timezone: str
     now: pd.Timestamp
+    # With a narrative classifier at hand: the id of "otros", under which rows whose category
+    # is missing or unknown but which tell their story are kept (and marked for a suggestion).
+    fallback_category_id: int | None = None
 
 
 @dataclass
@@ -185,7 +188,7 @@ def validate_chunk(frame: pd.DataFrame, context: ValidationContext) -> ChunkResu
 
     occurred = _occurred_at(frame, context, rejections)
     lon, lat = _coordinates(frame, context, rejections)
-    category_id = _categories(frame, context, rejections)
+    category_id, suggest_reason, category_stated = _categories(frame, context, rejections)
     origin = _origins(frame, context, rejections)
     severity = _severity(frame, context, rejections)
     reported = _reported_at(frame, context, rejections)
@@ -203,6 +206,8 @@ def validate_chunk(frame: pd.DataFrame, context: ValidationContext) -> ChunkResu
             "origin": origin,
             "narrative": _text(frame, "narrative"),
             "severity": severity,
+            "category_stated": category_stated,
+            "suggest_reason": suggest_reason,
         }
     )[ok]
     rejected = pd.DataFrame(
@@ -291,13 +296,27 @@ def _coordinates(
 
 def _categories(
     frame: pd.DataFrame, context: ValidationContext, rejections: _Rejections
-) -> pd.Series:
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Category ids, why a row needs a suggested category (None where it does not), and the
+    file's own labels."""
     raw = _text(frame, "category")
     column = context.mapping.header_for("category")
-    rejections.add(raw == "", "category_missing", column, raw)
     category_id = _map_labels(raw, lambda value: context.categories.get(normalise_label(value)))
+    reason = pd.Series(None, index=frame.index, dtype=object)
+    fallback = context.fallback_category_id
+    if fallback is not None:
+        # Kept as "otros" with the file's label beside it, never as a guessed category: the
+        # classifier's guess is stored apart, for an admin to accept.
+        story = _text(frame, "narrative") != ""
+        missing = (raw == "") & story
+        unknown = (raw != "") & category_id.isna() & story
+        reason[(category_id == fallback) & story] = "other"
+        reason[missing] = "missing"
+        reason[unknown] = "unknown"
+        category_id = category_id.where(~(missing | unknown), fallback)
+    rejections.add((raw == "") & reason.isna(), "category_missing", column, raw)
     rejections.add(category_id.isna(), "category_unknown", column, raw)
-    return category_id.astype("Int64")
+    return category_id.astype("Int64"), reason, raw
 
 
 def _map_labels(raw: pd.Series, meaning: Callable[[str], object]) -> pd.Series:

@@ -9,6 +9,7 @@ process imports it, and those load only when a backend or the clusterer runs.
     summary = summarize(themes_summary(themes, district="Bellavista", period="2025-W10"))
 """
 
+from forecasting.scrub import scrub
 from reports.summarizer.backends import Backend, BackendError, Generation
 from reports.summarizer.backends.template import render_template
 from reports.summarizer.config import SummarizerConfig
@@ -25,7 +26,6 @@ from reports.summarizer.facts import (
 )
 from reports.summarizer.grounding import GroundingResult, grounding_check
 from reports.summarizer.pipeline import Summary, scrub_facts, summarize
-from reports.summarizer.scrub import scrub
 from reports.summarizer.themes import Theme, narrative_themes, themes_summary
 
 __all__ = [

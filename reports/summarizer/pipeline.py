@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from forecasting.scrub import scrub
 from reports.summarizer.backends import Backend, BackendError, backend_for
 from reports.summarizer.backends.template import render_template
 from reports.summarizer.config import SummarizerConfig
@@ -17,7 +18,6 @@ from reports.summarizer.facts import Facts
 from reports.summarizer.formatting import check_language
 from reports.summarizer.grounding import grounding_check
 from reports.summarizer.prompt import prompt_messages
-from reports.summarizer.scrub import scrub
 
 logger = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from callao.text import fold
+from forecasting.scrub import scrub
 from reports.summarizer.facts import Facts, ThemeFacts
 from reports.summarizer.formatting import round_half_up
 from reports.summarizer.lexicon import (
@@ -29,7 +30,6 @@ from reports.summarizer.lexicon import (
     hours_mentioned,
     time_of_day,
 )
-from reports.summarizer.scrub import scrub
 
 TOP_TERMS = 5
 TOP_KEYWORDS = 3

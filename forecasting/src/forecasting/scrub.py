@@ -57,7 +57,7 @@ _ADDRESS_CUE = (
 )
 _ADDRESS_TOKEN = (
     rf"(?:[{_UP}]\.(?=\s+[{_UP}])"  # an initial: Av. José C. Mariátegui
-    rf"|{_NOT_STREET}[{_UP}][\w'’-]+(?!\.\w)"  # a word, but not the AA of AA.HH.
+    rf"|{_NOT_STREET}[{_UP}][\w'’-]+(?!\.\w)"  # noqa: RUF001 (a word, not the AA of AA.HH.)
     r"|[A-Z]\b(?![°º.])"  # a block letter: Mz. B
     r"|\d+[A-Za-z]?)"
 )

@@ -1,8 +1,10 @@
+"""The scrubber removes Peruvian personal data (used by the summarizer and the classifier)."""
+
 from __future__ import annotations
 
 import pytest
 
-from reports.summarizer import scrub
+from forecasting.scrub import scrub
 
 
 @pytest.mark.parametrize(

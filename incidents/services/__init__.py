@@ -1,4 +1,7 @@
-"""Writes and workflows for districts, sectors and incident datasets."""
+"""Writes and workflows for districts, sectors and incident datasets.
+
+The narrative classifier (training, import suggestions, disputes) is in ``classifier``.
+"""
 
 from __future__ import annotations
 
@@ -351,6 +354,7 @@ def _import_options(
     """The pipeline's options for a dataset; a bad region file raises ImportFileError."""
     from incidents.importing.pipeline import ImportOptions
     from incidents.importing.region import region_from_districts, region_from_file
+    from incidents.services.classifier import category_suggester
 
     if region is None:
         region = region_from_file(region_path) if region_path else region_from_districts()
@@ -366,6 +370,7 @@ def _import_options(
             if max_rejected_share is None
             else max_rejected_share
         ),
+        suggester=category_suggester(),
     )
 
 
