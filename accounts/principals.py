@@ -24,6 +24,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
+from accounts.second_factor import second_factor_given, second_factor_required
+
 PRINCIPAL_SECONDS = 60
 DISTRICT_HINT = "_accounts_district"
 
@@ -37,6 +39,8 @@ class Principal:
     district_id: int | None
     district_key: str | None  # the district's natural key (User.district_key)
     session_hash: str
+    # The user must give a second factor in each session (accounts/second_factor.py).
+    second_factor: bool = False
     is_authenticated: bool = True
     is_active: bool = True
 
@@ -48,10 +52,11 @@ class SessionClaim:
     user_id: str
     session_hash: str
     district_hint: str | None
+    second_factor_given: bool = False
 
 
 def principal_key(user_id: int | str) -> str:
-    return f"accounts:principal:v2:{user_id}"
+    return f"accounts:principal:v3:{user_id}"
 
 
 def principal_forget(user_id: int) -> None:
@@ -71,6 +76,7 @@ def session_claim(request: HttpRequest) -> SessionClaim | None:
         user_id=str(user_id),
         session_hash=str(session.get(HASH_SESSION_KEY, "")),
         district_hint=session.get(DISTRICT_HINT),
+        second_factor_given=second_factor_given(session),
     )
 
 
@@ -84,12 +90,14 @@ def principal_verify(claim: SessionClaim, cached: Any) -> Principal | None:
         cache.set(principal_key(claim.user_id), principal, PRINCIPAL_SECONDS)
     if not constant_time_compare(claim.session_hash, principal.session_hash):
         return None
+    if principal.second_factor and not claim.second_factor_given:
+        return None
     return principal
 
 
 def principal_forget_on_change(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """post_save / post_delete of a user."""
-    principal_forget(instance.pk)
+    """post_save / post_delete of a user, or of one of their second-factor devices."""
+    principal_forget(getattr(instance, "user_id", None) or instance.pk)
 
 
 def district_hint_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -110,4 +118,5 @@ def _principal_load(user_id: int | str) -> Principal | None:
         district_id=user.district_id,
         district_key=user.district_key,
         session_hash=user.get_session_auth_hash(),
+        second_factor=second_factor_required(user),
     )

@@ -7,10 +7,15 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SensitiveRead, User
 from accounts.roles import DISTRICT_BOUND, Role
+from callao.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -75,10 +80,61 @@ def demo_accounts_ensure(*, password: str) -> list[DemoAccount]:
 def sensitive_reads_record(
     *, user: User, object_ids: list[int], via: str, subject: str = "incident.narrative"
 ) -> int:
-    """Write one audit row per record whose sensitive field the user is about to read."""
-    rows = [
-        SensitiveRead(user=user, subject=subject, object_id=object_id, via=via[:300])
-        for object_id in object_ids
-    ]
-    SensitiveRead.objects.bulk_create(rows)
-    return len(rows)
+    """Write one audit row per record whose sensitive field the user is about to read.
+
+    One statement however many records (an export audits 5,000 at a time): the ORM's
+    bulk_create built and sent a model object per row, three quarters of an export's time.
+    """
+    if not object_ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {SensitiveRead._meta.db_table} (user_id, subject, object_id, via, read_at)"
+            " SELECT %s, %s, unnest(%s::bigint[]), %s, now()",
+            [user.pk, subject, list(object_ids), via[:300]],
+        )
+    return len(object_ids)
+
+
+def sensitive_reads_record_matching(
+    *, user: User, records: QuerySet[Any], via: str, subject: str = "incident.narrative"
+) -> int:
+    """One audit row per record of ``records`` (before an export streams them), in one statement.
+
+    Recorded when the export starts: a client that leaves half-way has still asked for them all.
+    """
+    ids_sql, params = records.order_by().values("pk").query.sql_with_params()
+    table = SensitiveRead._meta.db_table
+    columns = "user_id, subject, object_id, via, read_at"
+    insert = f"INSERT INTO {table} ({columns}) SELECT %s, %s, ids.*, %s, now() FROM ({ids_sql}) ids"  # noqa: S608 (Django's own SQL)
+    with connection.cursor() as cursor:
+        cursor.execute(insert, [user.pk, subject, via[:300], *params])
+        return int(cursor.rowcount)
+
+
+RECOVERY_CODES = 10
+
+
+def second_factor_device_start(*, user: User) -> TOTPDevice:
+    """The user's authenticator being set up: an unconfirmed TOTP device (kept until confirmed,
+    so that reloading the page does not change the secret already scanned)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Autenticador", confirmed=False)
+
+
+def second_factor_device_confirm(*, user: User, token: str) -> list[str]:
+    """Confirm the authenticator with its first code; new recovery codes (shown once).
+
+    Raises InvalidInput when the code does not match.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(token.strip()):
+        raise InvalidInput(_("That code does not match; try the current one."), field="token")
+    with transaction.atomic():
+        device.confirmed = True
+        device.save()
+        StaticDevice.objects.filter(user=user).delete()
+        recovery = StaticDevice.objects.create(user=user, name="Códigos de recuperación")
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    return codes

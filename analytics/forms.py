@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from callao.dates import FIRST_DAY, CalendarDateField, calendar_message
 from callao.errors import InvalidInput
 from forecasting.analysis import MIN_STEPS
 from incidents.filters import IncidentFilters
@@ -132,10 +133,10 @@ class SelectionForm(forms.Form):
     default_days = 365
     max_days = 5 * 366
 
-    start = forms.DateField(
+    start = CalendarDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = CalendarDateField(
         label=_("Until (inclusive)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -311,6 +312,8 @@ class DashboardForm(forms.Form):
             return f"{last.year}-{last.month:02d}"
         if month > f"{today.year}-{today.month:02d}":
             raise forms.ValidationError(_("The month is in the future."))
+        if month < FIRST_DAY.isoformat()[:7]:
+            raise forms.ValidationError(calendar_message())
         return month
 
     def params(self) -> DashboardParams:

@@ -82,7 +82,7 @@ def get(url: str, cookie: str = "") -> tuple[float, int, int]:
 
 @contextmanager
 def served(env: dict[str, str], port: int, *, workers: int = 2, threads: int = 2) -> Iterator[str]:
-    """A Celery worker (for /healthz) and granian as the Procfile runs them; the base URL."""
+    """A Celery worker (for /healthz) and granian as `make run` runs them; the base URL."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (make setup installs it)")
     processes = [

@@ -10,9 +10,13 @@ from rest_framework.views import exception_handler
 from callao.errors import DomainError
 
 
+def domain_error_body(error: DomainError) -> dict[str, object]:
+    """What the API answers for a domain error: ``{field: message}`` or ``{"detail": message}``."""
+    return dict(error.errors) or {error.field or "detail": str(error)}
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's own handler, plus domain errors (callao/errors.py) with their message and status."""
     if isinstance(exc, DomainError):
-        body: dict[str, object] = dict(exc.errors) or {exc.field or "detail": str(exc)}
-        return Response(body, status=exc.status_code)
+        return Response(domain_error_body(exc), status=exc.status_code)
     return exception_handler(exc, context)

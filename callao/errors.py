@@ -68,6 +68,12 @@ class NotFoundError(DomainError, Http404):
     status_code = 404
 
 
+class TooLarge(DomainError):
+    """A request body over the limit for its URL (413), refused before it is read."""
+
+    status_code = 413
+
+
 class Conflict(DomainError, BadRequest):
     """The request clashes with work already under way (409 in the API; a page says why)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -29,6 +30,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "callao.admin_site.CallaoAdminConfig",
+    # The project package as an app, for its management commands (backup_create, backup_restore).
+    "callao",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,6 +47,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "incidents",
     "predictions",
@@ -52,8 +58,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Probes and /metrics first: no Host check, no redirects, not counted as traffic.
+    "callao.middleware.ProbesMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Answers the officers' cached patrol zones before sessions, auth and DRF (see its doc).
     "predictions.middleware.CurrentZonesFastPath",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -62,11 +71,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Control characters in the query and oversized bodies, refused before any view (400/413).
+    "callao.input_guard.RequestGuardMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "accounts.middleware.DenyByDefaultMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "accounts.sessions.IdleSignOutMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -94,9 +109,16 @@ TEMPLATES = [
 
 # --- Database (PostGIS) ---------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/callao")
+# A stalled dependency fails a request within this many milliseconds (connect, then each
+# Redis reply) instead of holding a web thread; the request answers 503 (callao/views.py).
+DEPENDENCY_TIMEOUT_MS = env_int("DEPENDENCY_TIMEOUT_MS", 1000, minimum=100)
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 }
+# libpq counts whole seconds (at least 2: a value of 1 is read as 2).
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = max(
+    2, DEPENDENCY_TIMEOUT_MS // 1000
+)
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfiguredEnv("DATABASE_URL must use the postgis:// scheme.")
 # One test database per test run, so that runs in parallel (CI beside a developer) never
@@ -115,11 +137,15 @@ PROJECTED_SRID = env_int("PROJECTED_SRID", 32718, minimum=1024)
 
 # --- Redis: cache, sessions, Celery broker -------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "callao.cache.ReusingRedisCache",
         "LOCATION": env_str("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "callao"),
+        "OPTIONS": {
+            "socket_connect_timeout": DEPENDENCY_TIMEOUT_MS / 1000,
+            "socket_timeout": DEPENDENCY_TIMEOUT_MS / 1000,
+        },
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -161,7 +187,17 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lock an account from one address after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures from one address across every user name before that address is locked out too
+# (accounts/lockout.py): a password tried over many user names.
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+# The order matters: accounts/lockout.py reads the account's count first, the address's second.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.lockout.AccountAndAddressLockout"
+# Roles that must set up and give a second factor (TOTP) at sign-in; others may opt in.
+ACCOUNTS_SECOND_FACTOR_ROLES = env_list("ACCOUNTS_SECOND_FACTOR_ROLES", ["admin"])
+OTP_TOTP_ISSUER = "Callao · Prevención del delito"
+# role:minutes of inactivity after which that role's session ends (accounts/sessions.py).
+ACCOUNTS_IDLE_MINUTES = env_list("ACCOUNTS_IDLE_MINUTES", ["officer:15"])
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
@@ -215,6 +251,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "callao.schema.error_responses",
+    ],
 }
 
 # --- Map -------------------------------------------------------------------------------
@@ -239,19 +279,50 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Security (production defaults follow DEBUG) -----------------------------------------------
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# --- Security -----------------------------------------------------------------------------
+# HTTPS-only defaults (redirect, HSTS, secure cookies) hold in production. `make run` serves
+# plain HTTP to this machine only: when every allowed host is a loopback name nobody else can
+# reach the site, so those defaults would only lock the local browser out.
+LOOPBACK_ONLY = all(host in {"localhost", "127.0.0.1", "[::1]", "::1"} for host in ALLOWED_HOSTS)
+HTTPS_DEFAULTS = not DEBUG and not LOOPBACK_ONLY
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS_DEFAULTS)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS_DEFAULTS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS_DEFAULTS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS_DEFAULTS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS_DEFAULTS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS_DEFAULTS)
 SECURE_REFERRER_POLICY = "same-origin"
+# Browser features no page uses are switched off; officers' phones may share their location
+# with this site only (the patrol map).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 X_FRAME_OPTIONS = "DENY"
-# Health and metrics are probed over plain HTTP inside the cluster.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+# Probes and metrics are answered before any other middleware (callao/middleware.py): plain
+# HTTP inside the cluster, whatever the Host header (the kubelet sends the pod's IP).
+SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^readyz$", r"^healthz$", r"^metrics$"]
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# A folder shared by the processes of one server (granian's workers, Celery's prefork pool):
+# prometheus_client keeps every process's metrics there and /metrics sums them. Empty: one
+# process, metrics in memory. prometheus_client reads the same variable itself, at import.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR", "")
+# The Celery worker serves its task and queue metrics on this port (0: not served).
+CELERY_METRICS_PORT = env_int("CELERY_METRICS_PORT", 0, minimum=0, maximum=65535)
+
+# --- Backups (manage.py backup_create / backup_restore; docs/operations.md) -------------------
+# A folder on the backup volume (in Kubernetes, a PersistentVolumeClaim of its own); the newest
+# BACKUP_KEEP database dumps and media archives are kept, older ones deleted.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
 
 # --- Logging: one JSON object per line ---------------------------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
@@ -283,6 +354,8 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # --- Incident imports ------------------------------------------------------------------------
 DATASET_MAX_UPLOAD_MB = env_int("DATASET_MAX_UPLOAD_MB", 500, minimum=1)
+# Every other request body (forms, JSON): refused with 413 before it is read.
+REQUEST_MAX_BODY_MB = env_int("REQUEST_MAX_BODY_MB", 10, minimum=1)
 DATASET_MAX_REJECTED_SHARE = env_int("DATASET_MAX_REJECTED_PERCENT", 50, minimum=0) / 100
 
 # --- Report summaries (reports/summarizer; see docs/summarizer.md) ------------------------------
@@ -339,6 +412,8 @@ PREDICTIONS_BACKTEST_HORIZON_DAYS = env_int("PREDICTIONS_BACKTEST_HORIZON_DAYS",
 PREDICTIONS_HISTORY_DAYS = env_int("PREDICTIONS_HISTORY_DAYS", 730, minimum=30)
 PREDICTIONS_STALE_RUN_MINUTES = env_int("PREDICTIONS_STALE_RUN_MINUTES", 120, minimum=1)
 PREDICTIONS_SEED = env_int("PREDICTIONS_SEED", 0, minimum=0)
+# How far before its shift starts or after it ends an officer's visit may lie.
+PREDICTIONS_VISIT_TOLERANCE_MINUTES = env_int("PREDICTIONS_VISIT_TOLERANCE_MINUTES", 60, minimum=0)
 
 # --- Domain settings ------------------------------------------------------------------------
 BOUNDARIES_SOURCE = env_str("BOUNDARIES_SOURCE", "")

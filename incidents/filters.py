@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from callao.dates import in_calendar, out_of_calendar_message
 from callao.errors import InvalidInput
 
 
@@ -32,15 +33,24 @@ class IncidentFilters:
 
 
 def _moment(name: str, raw: str, *, end_of_day: bool) -> dt.datetime:
-    moment = parse_datetime(raw)
-    if moment is None:
+    # A date alone first: Python reads "2025-03-01" as a date-time too, which would lose the
+    # inclusive end of that day.
+    try:
         day = parse_date(raw)
+        moment = None if day else parse_datetime(raw)
+    except ValueError:  # well formed but not in the calendar (30 February)
+        moment = day = None
+    if moment is None:
         if day is None:
             raise FilterError(
                 _("%(name)s: use YYYY-MM-DD or an ISO 8601 date-time, not %(raw)r.")
                 % {"name": name, "raw": raw}
             )
-        moment = dt.datetime.combine(day + dt.timedelta(days=1 if end_of_day else 0), dt.time())
+        moment = dt.datetime.combine(day, dt.time())
+    if not in_calendar(moment):
+        raise FilterError(out_of_calendar_message(name))
+    if day is not None and end_of_day:
+        moment += dt.timedelta(days=1)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment

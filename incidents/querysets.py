@@ -16,8 +16,28 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import Polygon
 from django.db import connection
-from django.db.models import Count, F, FloatField, Func, Max, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    ExtractHour,
+    ExtractIsoWeekDay,
+    TruncDate,
+    TruncMonth,
+)
 from django.utils.timezone import get_default_timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +50,12 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from forecasting import Events, Grid, Region
-    from incidents.models import CrimeCategory, District, Incident  # noqa: F401 — row types
+    from incidents.models import (  # noqa: F401 — row types
+        CategorySuggestion,
+        CrimeCategory,
+        District,
+        Incident,
+    )
 
 MAX_TILE_ZOOM = 22
 POINT_ZOOM = 14  # from this zoom on a tile may carry single incidents, below it counts per cell
@@ -112,6 +137,28 @@ class CrimeCategoryQuerySet(models.QuerySet["CrimeCategory"]):
         return self.filter(public=True, sensitive=False)
 
 
+class CategorySuggestionQuerySet(models.QuerySet["CategorySuggestion"]):
+    def visible_to(self, user: object) -> CategorySuggestionQuerySet:
+        """Suggestions of the incidents the user may see (the incidents' district scope)."""
+        return district_scope(user).apply(self, "incident__district_id")
+
+    def pending(self) -> CategorySuggestionQuerySet:
+        return self.filter(status="pending")
+
+    def disputes(self, *, min_probability: float = 0.0) -> CategorySuggestionQuerySet:
+        """Pending disputes of a stated category, the surest first."""
+        return self.pending().filter(reason="disputed", probability__gte=min_probability)
+
+    def counts_by_category(self) -> list[dict[str, Any]]:
+        """Pending suggestions per suggested category: code, name, count, mean probability."""
+        return list(
+            self.pending()
+            .values("category__code", "category__name_es", "category__name_en")
+            .annotate(count=Count("pk"), mean_probability=Avg("probability"))
+            .order_by("-count", "category__code")
+        )
+
+
 class IncidentQuerySet(models.QuerySet["Incident"]):
     # --- Which rows ---------------------------------------------------------------------
 
@@ -145,6 +192,49 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         last = self.model.objects.aggregate(last=Max("id"))["last"] or 0
         # The database's name too: a test run and a server may share one cache.
         return f"{connection.settings_dict['NAME']}:{last}:{incidents_revision()}"
+
+    def export_query(self, *, with_narrative: bool) -> tuple[str, tuple[Any, ...]]:
+        """SQL and parameters of the CSV export's rows, oldest first, every cell already text.
+
+        PostgreSQL formats the cells (local time with its offset, six decimals, cells that a
+        spreadsheet would run as formulas prefixed with an apostrophe) so that the export can
+        stream its COPY output untouched (incidents/exports.py). ``occurred_at`` is local time
+        in the session's time zone, which the export sets.
+        """
+        text: CharField[str, str] = CharField()
+
+        def safe(field: str) -> Case:
+            return Case(
+                When(**{f"{field}__regex": r"^[-=+@\t\r]"}, then=Concat(Value("'"), F(field))),
+                default=F(field),
+                output_field=text,
+            )
+
+        def decimals(function: str) -> Func:
+            located = Func(F("location"), function=function, output_field=FloatField())
+            return Func(located, Value("FM9990.000000"), function="to_char", output_field=text)
+
+        columns = {
+            "x_id": Cast("id", text),
+            "x_at": Func(
+                F("occurred_at"),
+                Value('YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+                function="to_char",
+                output_field=text,
+            ),
+            "x_lat": decimals("ST_Y"),
+            "x_lon": decimals("ST_X"),
+            "x_category": F("category__code"),
+            "x_district": Coalesce("district__ubigeo", Value(""), output_field=text),
+            "x_origin": F("origin"),
+            "x_severity": Coalesce(Cast("severity", text), Value(""), output_field=text),
+            "x_source": safe("source"),
+            "x_external_id": safe("external_id"),
+            **({"x_narrative": safe("narrative")} if with_narrative else {}),
+        }
+        rows = self.annotate(**columns).order_by("occurred_at", "id").values_list(*columns)
+        sql, params = rows.query.sql_with_params()
+        return sql, tuple(params)
 
     def synthetic(self) -> IncidentQuerySet:
         return self.filter(source=SYNTHETIC_SOURCE)

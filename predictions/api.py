@@ -8,7 +8,6 @@ from typing import Any
 from celery.result import AsyncResult
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -21,9 +20,8 @@ from accounts.roles import ADMINS, ANALYSTS, PATROL
 from predictions.filters import patrol_district, patrol_window
 from predictions.models import Forecast, ForecastEvaluation, ModelRun, PatrolVisit, PatrolZone
 from predictions.presenters import zones_geojson
-from predictions.services.pipeline import forecast_now_enqueue, nightly_pipeline_enqueue
+from predictions.services.pipeline import job_request
 from predictions.services.visits import patrol_visit_create
-from predictions.shifts import shift_current
 from predictions.zones_cache import zones_json_get, zones_json_set
 
 
@@ -205,12 +203,7 @@ class JobCreateApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = JobSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if serializer.validated_data["action"] == "train":
-            task_id = nightly_pipeline_enqueue()
-        else:
-            task_id = forecast_now_enqueue(
-                window_start=shift_current(moment=timezone.now()).start.isoformat()
-            )
+        task_id = job_request(action=serializer.validated_data["action"])
         return Response({"id": task_id, "state": "PENDING"}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -43,6 +43,7 @@ class PredictionSettings:
     stale_run_minutes: int
     seed: int
     timezone: str
+    visit_tolerance_minutes: int
 
     def units_for(self, ubigeo: str) -> int:
         return self.patrol_units.get(ubigeo, self.patrol_units_default)
@@ -93,6 +94,7 @@ def prediction_settings() -> PredictionSettings:
         stale_run_minutes=int(settings.PREDICTIONS_STALE_RUN_MINUTES),
         seed=int(settings.PREDICTIONS_SEED),
         timezone=str(settings.TIME_ZONE),
+        visit_tolerance_minutes=int(settings.PREDICTIONS_VISIT_TOLERANCE_MINUTES),
     )
 
 

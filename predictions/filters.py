@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, role_of
+from callao.dates import day_checked
 from callao.errors import InvalidInput, NotAllowed
 from incidents.models import District
 from predictions.shifts import ShiftWindow, shift_at_start, shift_current, shift_next
@@ -25,7 +26,7 @@ def patrol_window(value: str | None) -> ShiftWindow:
     if value == "next":
         return shift_next(moment=now)
     try:
-        start = datetime.fromisoformat(value)
+        start = day_checked(datetime.fromisoformat(value), field="shift")
         if timezone.is_naive(start):
             start = timezone.make_aware(start)
         return shift_at_start(start=start)

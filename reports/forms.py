@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from callao.dates import CalendarDateField
 from incidents.models import CrimeCategory, District
 
 MAX_SELECTION_DAYS = 366
@@ -46,8 +47,8 @@ class NarrativeSelectionForm(forms.Form):
         required=False,
         empty_label=_("All categories"),
     )
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(
+    start = CalendarDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = CalendarDateField(
         label=_("Until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -90,8 +90,12 @@ def _pdf(request: HttpRequest, pk: int, *, official: bool) -> HttpResponseBase:
         return redirect("reports:public-pdf", pk=current.pk)
     if not report.pdf:
         raise NotFoundError(_("This report has no PDF."))
+    try:
+        stored = report.pdf.open("rb")
+    except FileNotFoundError as exc:  # the row outlived its file (storage restored, cleaned)
+        raise NotFoundError(_("This report's PDF is not available; ask an admin.")) from exc
     return FileResponse(
-        report.pdf.open("rb"),
+        stored,
         as_attachment=True,
         filename=report.pdf_filename,
         content_type="application/pdf",

@@ -31,6 +31,7 @@ CALLAO_BASE = {
     "callao.api",
     "callao.cache",
     "callao.charts",
+    "callao.dates",
     "callao.env",
     "callao.errors",
     "callao.pdf",

@@ -26,6 +26,7 @@ from accounts.roles import (
 )
 from tests.analytics.matrix import MATRIX as ANALYTICS_MATRIX
 from tests.conftest import ALL_ROLES
+from tests.incidents.matrix import MATRIX as INCIDENTS_MATRIX
 from tests.predictions.matrix import MATRIX as PREDICTIONS_MATRIX
 from tests.predictions.matrix import SAMPLE_QUERIES as PREDICTIONS_SAMPLE_QUERIES
 from tests.reports.matrix import MATRIX as REPORTS_MATRIX
@@ -35,6 +36,8 @@ MATRIX: dict[str, Audience] = {
     "home": PUBLIC,
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
+    "accounts:second-factor-setup": SIGNED_IN,
+    "accounts:second-factor-verify": SIGNED_IN,
     "incidents:district-map": PUBLIC,
     "incidents:incident-map": INCIDENT_POINTS,
     "incidents:dataset-list": ADMINS,
@@ -54,12 +57,15 @@ MATRIX: dict[str, Audience] = {
     "api-schema": PUBLIC,
     "api-docs": PUBLIC,
     "set_language": PUBLIC,
+    "livez": PUBLIC,
+    "readyz": PUBLIC,
     "healthz": PUBLIC,
     "metrics": PUBLIC,
 }
 MATRIX.update(REPORTS_MATRIX)
 MATRIX.update(PREDICTIONS_MATRIX)
 MATRIX.update(ANALYTICS_MATRIX)
+MATRIX.update(INCIDENTS_MATRIX)
 # Actions that the admin site offers to nobody: access logs and the audit trail are append-only.
 NOBODY: Audience = frozenset()
 MATRIX.update(
@@ -72,6 +78,9 @@ MATRIX.update(
         "admin:accounts_sensitiveread_add": NOBODY,
         "admin:accounts_sensitiveread_delete": NOBODY,
         "admin:incidents_dataset_add": NOBODY,
+        # Second factors are set up by their owner (the secret is shown only to them).
+        "admin:otp_totp_totpdevice_add": NOBODY,
+        "admin:otp_static_staticdevice_add": NOBODY,
     }
 )
 # Health answers 503 when a dependency is down (no worker runs in this test); access is what counts.

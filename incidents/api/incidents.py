@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -28,10 +26,10 @@ from accounts.roles import (
     district_scope,
     role_of,
 )
-from accounts.services import sensitive_reads_record
+from accounts.services import sensitive_reads_record, sensitive_reads_record_matching
 from callao.errors import NotAllowed
 from incidents.caching import cached_on_incidents
-from incidents.exports import spreadsheet_safe
+from incidents.exports import csv_export
 from incidents.filters import incident_filters_parse
 from incidents.models import CrimeCategory, District, Incident
 from incidents.querysets import IncidentQuerySet
@@ -206,25 +204,6 @@ class IncidentTileApi(APIView):
         return response
 
 
-EXPORT_HEADER = (
-    "id",
-    "occurred_at",
-    "lat",
-    "lon",
-    "category",
-    "district",
-    "origin",
-    "severity",
-    "source",
-    "external_id",
-)
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @extend_schema(
     parameters=[*FILTER_PARAMETERS, OpenApiParameter("include", OpenApiTypes.STR)],
     responses={(200, "text/csv"): OpenApiTypes.STR},
@@ -236,39 +215,18 @@ class IncidentExportApi(APIView):
 
     def get(self, request: Request) -> StreamingHttpResponse:
         with_narrative = _wants_narrative(request)
-        queryset = (
-            _filtered(request).select_related("category", "district").order_by("occurred_at", "id")
-        )
-        writer = csv.writer(_Echo())
-
-        def rows() -> Iterator[str]:
-            yield "\ufeff" + writer.writerow(
-                [*EXPORT_HEADER, *(["narrative"] if with_narrative else [])]
+        rows = _filtered(request)
+        if with_narrative:
+            sensitive_reads_record_matching(
+                user=request.user,  # type: ignore[arg-type]
+                records=rows,
+                via=f"{request.method} {request.get_full_path()}",
             )
-            batch: list[Incident] = []
-            for incident in queryset.iterator(chunk_size=2000):
-                values = [
-                    incident.pk,
-                    timezone.localtime(incident.occurred_at).isoformat(),
-                    f"{incident.location.y:.6f}",
-                    f"{incident.location.x:.6f}",
-                    incident.category.code,
-                    incident.district.ubigeo if incident.district else "",
-                    incident.origin,
-                    incident.severity or "",
-                    spreadsheet_safe(incident.source),
-                    spreadsheet_safe(incident.external_id),
-                ]
-                if with_narrative:
-                    values.append(spreadsheet_safe(incident.narrative))
-                    batch.append(incident)
-                    if len(batch) == 2000:
-                        _audit_narratives(request, batch)
-                        batch = []
-                yield writer.writerow(values)
-            if batch:
-                _audit_narratives(request, batch)
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        chunks = csv_export(
+            rows.export_query(with_narrative=with_narrative),
+            with_narrative=with_narrative,
+            tz=settings.TIME_ZONE,
+        )
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="incidentes.csv"'
         return response

@@ -104,19 +104,30 @@ def _sniff_delimiter(sample: str) -> str:
 BLANK_LINES = (b"\n\n", b"\n\r\n")
 
 
-def _scan_lines(path: Path) -> tuple[int, bool]:
-    """Line count, and whether a blank line comes before the end of the data."""
-    lines = 0
+@dataclass(frozen=True)
+class LineScan:
+    lines: int
+    blank_line: bool  # a blank line comes before the end of the data
+    # An odd number of quote characters: the file ends inside a quoted field (an interrupted
+    # upload), or has a stray quote. Arrow would take the cut row as complete; Python's csv
+    # module (strict) says where it broke.
+    open_quote: bool
+
+
+def _scan_lines(path: Path) -> LineScan:
+    """One pass over the bytes: lines, blank lines and quote parity."""
+    lines = quotes = 0
     blank_line = False
     tail = b""
     with path.open("rb") as stream:
         while block := stream.read(BLOCK):
             lines += block.count(b"\n")
+            quotes += block.count(b'"')
             # Blank lines at the very end of the file do not shift any row's number.
             text = (tail + block).rstrip(b"\r\n") if len(block) < BLOCK else tail + block
             blank_line = blank_line or any(pattern in text for pattern in BLANK_LINES)
             tail = block[-4:]
-    return lines, blank_line
+    return LineScan(lines=lines, blank_line=blank_line, open_quote=quotes % 2 == 1)
 
 
 def _open_csv(path: Path, head: bytes, stack: ExitStack) -> TabularSource:
@@ -142,18 +153,19 @@ def _open_csv(path: Path, head: bytes, stack: ExitStack) -> TabularSource:
         headers[0] = headers[0].lstrip("\ufeff")
     # Arrow counts a row per record like Python's csv module only where no blank line is
     # skipped; old Mac files (\r alone) are left to the csv module.
-    lines, blank_line = _scan_lines(path)
+    scan = _scan_lines(path)
     lone_cr = b"\r" in head.replace(b"\r\n", b"")
     return TabularSource(
         format="csv",
         headers=headers,
         rows=_csv_rows(reader),
-        total_hint=max(lines - 1, 0),
+        total_hint=max(scan.lines - 1, 0),
         encoding=encoding,
         delimiter=delimiter,
         arrow_readable=(
             encoding == "utf-8-sig"
-            and not blank_line
+            and not scan.blank_line
+            and not scan.open_quote
             and not lone_cr
             and '"' not in sample.split("\n", 1)[0]
         ),

@@ -239,6 +239,19 @@ def test_the_same_file_uploaded_again_is_recognised_by_checksum(tmp_path: Path) 
             ).encode(),
             "truncado",
         ),
+        (
+            # An interrupted upload that stops inside the last row's quoted narrative, after a
+            # line break: every column is there, so only the open quote tells the row is cut.
+            "cut-narrative.csv",
+            (
+                b"occurred_at,lat,lon,category,narrative\n"
+                b'2024-03-05T09:00:00,-12.0599,-77.1112,robo,"Relato entero"\n'
+                b'2024-03-05T10:00:00,-12.0599,-77.1112,robo,"Relato entero"\n'
+                b'2024-03-05T11:00:00,-12.0599,-77.1112,robo,"Relato entero"\n'
+                b'2024-03-05T12:00:00,-12.0599,-77.1112,robo,"Relato cort\n'
+            ),
+            "truncado después de la fila 4",
+        ),
         ("wrong.csv", b"a b c d\n1 2 3 4\n", "Faltan columnas obligatorias"),
         (
             "wide.csv",

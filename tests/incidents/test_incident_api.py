@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import mapbox_vector_tile
+import psycopg
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import SensitiveRead
 from accounts.roles import Role
+from incidents.exports import csv_export
 from incidents.models import CrimeCategory, District, Incident, Origin
 from tests.factories import make_user
 from tests.incidents.importing_helpers import BELLAVISTA, CALLAO, VENTANILLA
@@ -159,7 +161,7 @@ def test_stats_count_by_local_hour_weekday_category_and_district(incidents: list
     ("query", "message"),
     [
         ("?start=yesterday", "start"),
-        ("?start=2024-03-05&end=2024-03-01", "end must be after start"),
+        ("?start=2024-03-05&end=2024-03-01", "end debe ser posterior a start"),
         ("?bbox=1,2,3", "bbox"),
     ],
 )
@@ -253,3 +255,35 @@ def test_the_csv_export_neutralises_formulas_and_audits_narratives(
     assert rows[2]["narrative"] == "'=SUM(A1:A9)"
     assert rows[0]["occurred_at"] == "2024-03-04T22:30:00-05:00"
     assert SensitiveRead.objects.count() == 4
+
+
+def _copies_running() -> int:
+    """Exports running on the server, seen from a connection of its own (the test's is busy)."""
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname="postgres",
+    ) as other:
+        found = other.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY (%' AND state = 'active'"
+        ).fetchone()
+    return int(found[0]) if found else 0
+
+
+def test_an_export_left_midway_ends_its_copy_and_frees_the_connection(
+    incidents: list[Incident], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("incidents.exports.CHUNK_BYTES", 1)  # one chunk a row
+    query = Incident.objects.export_query(with_narrative=True)
+    chunks = csv_export(query, with_narrative=True, tz="America/Lima")
+    header, first = next(chunks), next(chunks)
+    assert header.decode("utf-8-sig").startswith("id,occurred_at,lat,lon")
+    assert first.decode().count("\n") == 1
+
+    # What the WSGI server does when the client disconnects: close the body's iterator.
+    chunks.close()
+
+    assert _copies_running() == 0
+    assert Incident.objects.count() == len(incidents)  # the connection is usable again

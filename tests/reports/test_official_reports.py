@@ -83,6 +83,14 @@ def test_a_provider_fills_its_sections_and_a_malformed_one_stays_unavailable(
     assert not any(section["available"] for section in report.content["sections"].values())
 
 
+def test_a_report_whose_pdf_file_is_gone_is_a_404_without_a_path(march: Report) -> None:
+    march.pdf.storage.delete(march.pdf.name)
+    response = _client(Role.PLANNER).get(f"/reportes/oficiales/{march.pk}/pdf/")
+    assert response.status_code == 404
+    assert march.pdf.name not in response.content.decode()
+    assert "PDF" in response.content.decode()
+
+
 def test_analysts_read_the_official_report_and_its_pdf(march: Report) -> None:
     client = _client(Role.PLANNER)
     listing = client.get("/reportes/oficiales/").content.decode()
