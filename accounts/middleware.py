@@ -20,17 +20,21 @@ from accounts.second_factor import second_factor_required
 logger = logging.getLogger(__name__)
 
 
-class DenyByDefaultMiddleware:
-    """Refuses every page whose view does not admit the user's role.
-
-    API views are left to ``RolePermission`` so that they answer in JSON.
-    """
+class _ViewMiddleware:
+    """A middleware that only looks at the resolved view (``process_view``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
+
+
+class DenyByDefaultMiddleware(_ViewMiddleware):
+    """Refuses every page whose view does not admit the user's role.
+
+    API views are left to ``RolePermission`` so that they answer in JSON.
+    """
 
     def process_view(
         self,
@@ -52,19 +56,13 @@ class DenyByDefaultMiddleware:
         raise PermissionDenied
 
 
-class SecondFactorMiddleware:
+class SecondFactorMiddleware(_ViewMiddleware):
     """Holds back a signed-in user who owes a second factor (accounts/second_factor.py).
 
     Public pages stay open; pages send the user to set up or give the second factor and come
     back; the API answers 403 in JSON. Runs after django-otp's middleware (``is_verified``)
     and after the role check.
     """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(
         self,

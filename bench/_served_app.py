@@ -5,6 +5,7 @@ Running this file does nothing; `make bench` runs every bench/*.py, this one inc
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -64,6 +65,23 @@ def manage(env: dict[str, str], *args: str) -> str:
         capture_output=True,
         text=True,
     ).stdout
+
+
+def synthetic_incidents_load(
+    env: dict[str, str], rows: int, *, population: Path | None = None, years: int = 3
+) -> None:
+    """Callao's districts (and populations) and ``rows`` synthetic incidents over the last
+    ``years`` years (bench/ingest.py's generator), imported through the real pipeline."""
+    from ingest import DEFAULT_BOUNDARIES, generate
+
+    manage(env, "import_boundaries", str(DEFAULT_BOUNDARIES))
+    if population is not None:
+        manage(env, "import_population", str(population))
+    start = (dt.date.today() - dt.timedelta(days=years * 365)).isoformat()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "incidents.csv"
+        generate(rows, DEFAULT_BOUNDARIES, path, start=start, days=years * 365)
+        manage(env, "import_incidents", str(path), "--source", "bench", "--no-progress")
 
 
 def session_of(env: dict[str, str], sign_in: str) -> str:

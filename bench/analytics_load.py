@@ -20,14 +20,19 @@ import json
 import math
 import os
 import subprocess
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from _scratch_db import ROOT, scratch_database
-from _served_app import get, manage, production_env, served, session_of, wrk
-from ingest import DEFAULT_BOUNDARIES, generate
+from _served_app import (
+    get,
+    manage,
+    production_env,
+    served,
+    session_of,
+    synthetic_incidents_load,
+    wrk,
+)
 
 DATABASE = "callao_bench_analytics"
 PORT = 8012
@@ -51,16 +56,6 @@ HEAVY = (
     "'incidents': run.incidents, 'status': run.status}\n"
     "print('HEAVY ' + json.dumps(out))"
 )
-
-
-def _prepare(env: dict[str, str], rows: int) -> None:
-    manage(env, "import_boundaries", str(DEFAULT_BOUNDARIES))
-    manage(env, "import_population", str(POPULATION))
-    start = (dt.date.today() - dt.timedelta(days=3 * 365)).isoformat()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "incidents.csv"
-        generate(rows, DEFAULT_BOUNDARIES, path, start=start, days=3 * 365)
-        manage(env, "import_incidents", str(path), "--source", "bench", "--no-progress")
 
 
 def _tiles(zoom: int) -> list[str]:
@@ -115,7 +110,7 @@ def main() -> None:
         env = production_env({**os.environ, **database}, "bench-analytics")
     else:
         env = production_env(scratch_database(DATABASE), "bench-analytics")
-        _prepare(env, args.rows)
+        synthetic_incidents_load(env, args.rows, population=POPULATION)
     prepared = time.perf_counter() - began
     session = session_of(env, PLANNER_SESSION)
     heavy_line = manage(env, "shell", "-c", HEAVY).strip().splitlines()[-1]

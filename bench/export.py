@@ -17,15 +17,12 @@ import json
 import os
 import statistics
 import subprocess
-import tempfile
 import time
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 from _scratch_db import scratch_database
-from _served_app import manage, production_env, served, session_of
-from ingest import DEFAULT_BOUNDARIES, generate
+from _served_app import production_env, served, session_of, synthetic_incidents_load
 
 DATABASE = "callao_bench_export"
 PORT = 8013
@@ -41,15 +38,6 @@ COPY_SQL = (
     "LEFT JOIN incidents_district d ON d.id = i.district_id "
     "ORDER BY i.occurred_at, i.id) TO '/dev/null' WITH (FORMAT csv, HEADER)"
 )
-
-
-def _prepare(env: dict[str, str], rows: int) -> None:
-    manage(env, "import_boundaries", str(DEFAULT_BOUNDARIES))
-    start = (dt.date.today() - dt.timedelta(days=3 * 365)).isoformat()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "incidents.csv"
-        generate(rows, DEFAULT_BOUNDARIES, path, start=start, days=3 * 365)
-        manage(env, "import_incidents", str(path), "--source", "bench", "--no-progress")
 
 
 def _download(url: str, cookie: str) -> tuple[float, int]:
@@ -111,7 +99,7 @@ def main() -> None:
         env = production_env({**os.environ, **database}, "bench-export")
     else:
         env = production_env(scratch_database(DATABASE), "bench-export")
-        _prepare(env, args.rows)
+        synthetic_incidents_load(env, args.rows)
     cookie = f"sessionid={session_of(env, ADMIN_SESSION)}"
     results: dict[str, Any] = {}
     try:
