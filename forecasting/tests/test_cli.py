@@ -109,6 +109,31 @@ def test_backtest_writes_json_and_markdown_and_shows_progress(
     assert "| kde | 10% |" in markdown
 
 
+def test_backtest_with_select_auto_records_the_choice_and_without_it_nothing_changes(
+    simulated: Path, region_geojson: Path
+) -> None:
+    common = [
+        "backtest", "--events", simulated / "events.csv", "--region", region_geojson,
+        "--start", "2023-05-01", "--end", "2023-05-15", "--models", "naive7,decayed,borrow",
+    ]  # fmt: skip
+    result = run(*common, "--select", "auto", "--select-origins", "4", "--out", simulated / "s")
+    assert result.returncode == 0, result.stderr
+    assert "selected borrow: pooled hit rate at 5%" in result.stderr
+    data = json.loads((simulated / "s" / "results.json").read_text())
+    borrow = data["selection"]["borrow"]
+    assert len(borrow["candidates"]) == 25 and len(borrow["validation_origins"]) == 4
+    assert borrow["validation_origins"][-1] == "2023-04-24T00:00:00-05:00"
+    best = max(c["hit_rate"] for c in borrow["candidates"])
+    chosen = next(c for c in borrow["candidates"] if c["params"] == borrow["chosen"])
+    assert borrow["chosen_score"] >= best - chosen["standard_error"] and borrow["n_se"] == 1
+    assert data["selection"]["naive7"]["chosen"] == {}
+    assert "| borrow | base__half_life_days=" in (simulated / "s" / "results.md").read_text()
+    result = run(*common, "--out", simulated / "plain")
+    assert result.returncode == 0, result.stderr
+    assert "selection" not in json.loads((simulated / "plain" / "results.json").read_text())
+    assert "selected" not in result.stderr
+
+
 def test_forecast_writes_geojson_cells(simulated: Path) -> None:
     out = simulated / "forecast.geojson"
     result = run(

@@ -10,11 +10,13 @@ from forecasting.events import Events
 from forecasting.geo import Region
 from forecasting.grid import Grid
 from forecasting.models import (
+    DecayedCounts,
     Ensemble,
     GradientBoostingRisk,
     GridSEPP,
     KerasSpatioTemporal,
     NaiveCounts,
+    NeighbourBorrowing,
     NotFittedError,
     ProspectiveHotspot,
     RandomForestRisk,
@@ -37,6 +39,8 @@ def small_models() -> list[ForecastModel]:
         RetrospectiveKDE(),
         ProspectiveHotspot(),
         GridSEPP(),
+        DecayedCounts(91.0),
+        NeighbourBorrowing(GridSEPP(), beta=0.5),
         RandomForestRisk(n_estimators=10, random_state=0),
         GradientBoostingRisk(max_iter=20, random_state=0),
         Ensemble(members=[NaiveCounts(None), GridSEPP()], n_validation=2),
@@ -172,7 +176,8 @@ def test_sepp_forecast_decays_after_a_burst() -> None:
 
 
 def test_make_model_knows_every_name() -> None:
-    for name in ("uniform", "naive7", "naive_all", "kde", "prospective", "sepp", "rf", "gbm"):
+    names = ("uniform", "naive7", "naive_all", "kde", "prospective", "sepp", "decayed", "borrow")
+    for name in (*names, "rf", "gbm"):
         assert isinstance(make_model(name), ForecastModel)
     with pytest.raises(ValueError, match="unknown model"):
         make_model("crystal_ball")

@@ -112,6 +112,15 @@ class BacktestResult:
             }
         return out
 
+    def pooled_hit_rate(self, name: str) -> FloatArray:
+        """Row ``name``'s hit rate per coverage, pooled over origins and averaged over offsets.
+
+        The point estimate of :meth:`summary`, without its bootstrap.
+        """
+        # The area only scales PAI, which is not asked for here.
+        area = np.ones((len(self.offsets), len(self.coverages)))
+        return self._pooled(self.hits[name], slice(None), area)["hit_rate"]
+
     def _calibration(self, name: str) -> list[dict[str, float]]:
         """Mean forecast and mean observed count per decile of cells, averaged over windows."""
         table = np.nanmean(self.calibration[name], axis=(0, 1))

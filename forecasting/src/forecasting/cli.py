@@ -10,9 +10,9 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 import shapely
@@ -22,6 +22,10 @@ from .events import DEFAULT_TZ, Events, read_csv
 from .geo import Region, xy_to_lonlat
 from .grid import Grid
 from .timeutil import from_days, parse_duration, to_days
+
+if TYPE_CHECKING:
+    from .models.base import ForecastModel
+    from .selection import Selection
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     bt.add_argument("--seed", type=int, default=0)
     bt.add_argument("--oracle", help="NPZ written by simulate --oracle-out")
     bt.add_argument("--out", required=True, help="directory for results.json and results.md")
+    bt.add_argument(
+        "--select",
+        choices=("none", "auto"),
+        default="none",
+        help="auto: choose each model's hyperparameters by validation before --start",
+    )
+    bt.add_argument(
+        "--select-origins",
+        type=int,
+        default=52,
+        help="validation origins (spaced like --every) before the first origin",
+    )
 
     fc = sub.add_parser("forecast", help="forecast one window and write GeoJSON cells")
     _add_common(fc)
@@ -132,7 +148,7 @@ def _simulate(args: argparse.Namespace) -> None:
 
 def _backtest(args: argparse.Namespace) -> None:
     from .backtest import backtest, make_origins, to_markdown
-    from .models import expand_names
+    from .models import expand_names, make_model
 
     try:
         models = expand_names([m.strip() for m in args.models.split(",") if m.strip()])
@@ -156,24 +172,83 @@ def _backtest(args: argparse.Namespace) -> None:
         parse_duration(args.every),
         tz=events.tz,
     )
+    horizon = parse_duration(args.horizon)
+    selections = (
+        _select(args, events, region, models, origins[0], horizon, coverages)
+        if args.select == "auto" and origins
+        else None
+    )
     result = backtest(
         events,
         region,
         models,
         origins,
-        parse_duration(args.horizon),
+        horizon,
         cell=args.cell,
         coverages=coverages,
         offsets=args.offsets,
         random_state=args.seed,
         oracle=oracle,
+        factory=make_model if selections is None else _selected(selections),
     )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     data = result.to_dict()
+    markdown = to_markdown(data["summary"], coverages)
+    if selections is not None:
+        from .selection import to_markdown as selection_markdown
+
+        data["selection"] = {name: s.to_dict() for name, s in selections.items()}
+        markdown += "\n" + selection_markdown(selections)
     (out / "results.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
-    (out / "results.md").write_text(to_markdown(data["summary"], coverages), encoding="utf-8")
+    (out / "results.md").write_text(markdown, encoding="utf-8")
     print(f"wrote {out / 'results.json'} and {out / 'results.md'}", file=sys.stderr)
+
+
+def _select(
+    args: argparse.Namespace,
+    events: Events,
+    region: Region,
+    models: list[str],
+    first_origin: float,
+    horizon: float,
+    coverages: list[float],
+) -> dict[str, Selection]:
+    """Choose every listed family's hyperparameters on the origins before the first one.
+
+    The ensemble has nothing of its own to choose: it mixes the selected members.
+    """
+    from .backtest import middle_coverage
+    from .selection import select
+
+    if args.select_origins < 1:
+        raise InputError("--select-origins must be at least 1")
+    selections: dict[str, Selection] = {}
+    for name in models:
+        if name == "ensemble":
+            continue
+        selections[name] = select(
+            events,
+            region,
+            name,
+            first_origin,
+            horizon,
+            every=parse_duration(args.every),
+            n_origins=args.select_origins,
+            cell=args.cell,
+            coverage=coverages[middle_coverage(coverages)],
+            offsets=args.offsets,
+            random_state=args.seed,
+        )
+        print(f"selected {name}: {selections[name].reason}", file=sys.stderr, flush=True)
+    return selections
+
+
+def _selected(selections: dict[str, Selection]) -> Callable[[str, int | None], ForecastModel]:
+    """The backtest's factory with the chosen hyperparameters (imported only when used)."""
+    from .selection import selected_factory
+
+    return selected_factory(selections)
 
 
 def _forecast(args: argparse.Namespace) -> None:

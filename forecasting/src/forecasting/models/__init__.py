@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from .base import ForecastModel, NotFittedError
 from .baselines import NaiveCounts, ProspectiveHotspot, RetrospectiveKDE, Uniform
+from .borrowing import NeighbourBorrowing
+from .decayed import DecayedCounts
 from .ensemble import Ensemble
 from .learners import GradientBoostingRisk, RandomForestRisk
 from .sepp import GridSEPP
@@ -18,12 +20,15 @@ if TYPE_CHECKING:
     from .deep import KerasSpatioTemporal
 
 __all__ = [
+    "PARAM_GRIDS",
+    "DecayedCounts",
     "Ensemble",
     "ForecastModel",
     "GradientBoostingRisk",
     "GridSEPP",
     "KerasSpatioTemporal",
     "NaiveCounts",
+    "NeighbourBorrowing",
     "NotFittedError",
     "ProspectiveHotspot",
     "RandomForestRisk",
@@ -72,7 +77,8 @@ def make_model(name: str, random_state: int | None = 0) -> ForecastModel:
     ----------
     name : str
         One of ``uniform``, ``naive7``, ``naive28``, ``naive365``, ``naive_all``, ``kde``,
-        ``prospective``, ``sepp``, ``rf``, ``gbm``, ``keras``, ``ensemble``.
+        ``prospective``, ``sepp``, ``decayed``, ``borrow``, ``rf``, ``gbm``, ``keras``,
+        ``ensemble``.
     random_state : int, optional
         Seed for models with randomness.
     """
@@ -97,7 +103,25 @@ _FACTORIES: dict[str, Any] = {
     "kde": lambda rs: RetrospectiveKDE(),
     "prospective": lambda rs: ProspectiveHotspot(),
     "sepp": lambda rs: GridSEPP(),
+    "decayed": lambda rs: DecayedCounts(),
+    "borrow": lambda rs: NeighbourBorrowing(base=DecayedCounts(half_life_days=None)),
     "rf": lambda rs: RandomForestRisk(random_state=rs),
     "gbm": lambda rs: GradientBoostingRisk(random_state=rs),
     "keras": _keras,
+}
+
+#: Each family's small grid of hyperparameters for :mod:`forecasting.selection`, by
+#: command-line name; ``component__name`` reaches into a sub-model as in scikit-learn.
+#: The first value of every list is the simplest model, which wins ties. Families not
+#: listed have nothing to choose: the naive windows are fixed baselines by definition, SEPP
+#: fits its own parameters by EM, and the learners' sizes are not validated yet.
+PARAM_GRIDS: dict[str, dict[str, list[Any]]] = {
+    # Half-lives in days: all history, then 4 years down to 4 weeks.
+    "decayed": {"half_life_days": [None, 1456.0, 728.0, 364.0, 182.0, 91.0, 28.0]},
+    "borrow": {
+        "base__half_life_days": [None, 728.0, 364.0, 182.0, 91.0],
+        "beta": [0.0, 0.125, 0.25, 0.5, 1.0],
+    },
+    "kde": {"bandwidth": [400.0, 200.0, 800.0], "window_days": [60, 365]},
+    "prospective": {"bandwidth_cells": [8, 4], "weeks": [8, 4, 16]},
 }

@@ -46,12 +46,23 @@ class ForecastModel:
         return {name: getattr(self, name) for name in self._param_names()}
 
     def set_params(self, **params: Any) -> Self:
-        """Set hyperparameters; unknown names raise ``ValueError``."""
+        """Set hyperparameters; unknown names raise ``ValueError``.
+
+        As in scikit-learn, ``component__name`` sets ``name`` on the model held in the
+        parameter ``component`` (e.g. ``base__half_life_days``), in place: clone first.
+        """
         valid = set(self._param_names())
         for key, value in params.items():
-            if key not in valid:
-                raise ValueError(f"{type(self).__name__} has no parameter {key!r}")
-            setattr(self, key, value)
+            outer, _, inner = key.partition("__")
+            if outer not in valid:
+                raise ValueError(f"{type(self).__name__} has no parameter {outer!r}")
+            if not inner:
+                setattr(self, key, value)
+                continue
+            component = getattr(self, outer)
+            if not isinstance(component, ForecastModel):
+                raise ValueError(f"{type(self).__name__}.{outer} is not a model; cannot set {key}")
+            component.set_params(**{inner: value})
         return self
 
     def __repr__(self) -> str:
@@ -119,6 +130,19 @@ class ForecastModel:
 
     def _predict(self, start: float, end: float) -> FloatArray:
         raise NotImplementedError
+
+
+def clone(model: ForecastModel) -> ForecastModel:
+    """An unfitted copy with the same hyperparameters, sub-models cloned too.
+
+    scikit-learn's ``clone`` does the work: it rebuilds the model from ``get_params()``
+    and deep-copies every parameter, so a candidate's ``set_params`` cannot reach the
+    template it came from.
+    """
+    from sklearn.base import clone as sklearn_clone
+
+    copy: ForecastModel = sklearn_clone(model)
+    return copy
 
 
 def history_span(events: Events, until: float, window_days: float | None) -> tuple[Events, float]:
