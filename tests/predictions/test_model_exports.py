@@ -66,7 +66,7 @@ def test_an_exported_run_imports_elsewhere_with_the_same_forecasts_and_metrics(
 
 def test_importing_the_same_run_twice_is_refused(run: ModelRun, tmp_path: Path) -> None:
     call_command("model_export", str(run.pk), str(tmp_path / "export"))
-    with pytest.raises(CommandError, match=f"already here as run #{run.pk}"):
+    with pytest.raises(CommandError, match=f"ya está aquí como la ejecución n.º {run.pk}"):
         call_command("model_import", str(tmp_path / "export"))
 
 
@@ -95,30 +95,30 @@ def test_an_artifact_that_does_not_match_its_description_is_refused(
 ) -> None:
     call_command("model_export", str(run.pk), str(tmp_path / "export"))
     _tamper_artifact(tmp_path / "export", data_fingerprint="0" * 64)
-    with pytest.raises(CommandError, match="fingerprints differ"):
+    with pytest.raises(CommandError, match="las huellas difieren"):
         call_command("model_import", str(tmp_path / "export"))
 
 
 def test_another_export_format_and_missing_files_are_refused(run: ModelRun, tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="not a model export"):
+    with pytest.raises(CommandError, match="no es una exportación de modelo"):
         call_command("model_import", str(tmp_path))
     call_command("model_export", str(run.pk), str(tmp_path / "export"))
     run_file = tmp_path / "export" / "run.json"
     document = json.loads(run_file.read_text(encoding="utf-8"))
     document["export_format"] = 99
     run_file.write_text(json.dumps(document), encoding="utf-8")
-    with pytest.raises(CommandError, match="export format is 99"):
+    with pytest.raises(CommandError, match="formato de exportación es 99"):
         call_command("model_import", str(tmp_path / "export"))
 
 
 def test_exporting_an_unknown_run_or_into_a_used_folder_is_refused(
     run: ModelRun, tmp_path: Path
 ) -> None:
-    with pytest.raises(CommandError, match="no model run #999999"):
+    with pytest.raises(CommandError, match="No existe la ejecución de modelo n.º 999999"):
         call_command("model_export", "999999", str(tmp_path / "a"))
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "other.txt").write_text("x")
-    with pytest.raises(CommandError, match="not empty"):
+    with pytest.raises(CommandError, match="no está vacía"):
         call_command("model_export", str(run.pk), str(tmp_path / "b"))
 
 
