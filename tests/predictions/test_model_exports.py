@@ -66,7 +66,7 @@ def test_an_exported_run_imports_elsewhere_with_the_same_forecasts_and_metrics(
 
 def test_importing_the_same_run_twice_is_refused(run: ModelRun, tmp_path: Path) -> None:
     call_command("model_export", str(run.pk), str(tmp_path / "export"))
-    with pytest.raises(CommandError, match=f"ya está aquí como la ejecución n.º {run.pk}"):
+    with pytest.raises(CommandError, match=rf"ya está aquí como la ejecución n\.º {run.pk}"):
         call_command("model_import", str(tmp_path / "export"))
 
 
@@ -114,7 +114,7 @@ def test_another_export_format_and_missing_files_are_refused(run: ModelRun, tmp_
 def test_exporting_an_unknown_run_or_into_a_used_folder_is_refused(
     run: ModelRun, tmp_path: Path
 ) -> None:
-    with pytest.raises(CommandError, match="No existe la ejecución de modelo n.º 999999"):
+    with pytest.raises(CommandError, match=r"No existe la ejecución de modelo n\.º 999999"):
         call_command("model_export", "999999", str(tmp_path / "a"))
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "other.txt").write_text("x")
