@@ -10,6 +10,7 @@ each sign-in. The rule is read here once, by the middleware that guards pages an
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 
 from accounts.roles import role_of
@@ -24,6 +25,6 @@ def second_factor_required(user: object, *, has_device: bool | None = None) -> b
     return user_has_device(user) if has_device is None else has_device
 
 
-def second_factor_given(session: object) -> bool:
+def second_factor_given(session: SessionBase) -> bool:
     """Whether the session was verified with a device (django-otp's ``otp_login``)."""
-    return bool(getattr(session, "get", lambda _key: None)(DEVICE_ID_SESSION_KEY))
+    return bool(session.get(DEVICE_ID_SESSION_KEY))

@@ -3,7 +3,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from accounts.roles import ANONYMOUS, Role
 from incidents.models import District, DistrictPart
 from incidents.services import boundaries_import
 from tests.factories import make_user
+from tests.processes import celery_worker_wait, process_stop
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -131,19 +131,7 @@ def celery_worker_process(django_db_setup: None) -> Iterator[str]:
         env=env,
     )
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            replies = app.control.ping(destination=[name], timeout=1.0)
-            if replies:
-                break
-            if process.poll() is not None:
-                raise RuntimeError(f"Celery worker exited with {process.returncode}")
-        else:
-            raise RuntimeError("Celery worker did not answer within 90 s")
+        celery_worker_wait(process, name)
         yield name
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        process_stop(process)

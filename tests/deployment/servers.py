@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.processes import process_stop
+
 ROOT = Path(__file__).resolve().parents[2]
 GRANIAN = Path(sys.executable).parent / "granian"
 # A pod's address as the kubelet and Prometheus' pod discovery send it.
@@ -129,9 +131,4 @@ def granian(env: dict[str, str], *, workers: int = 1) -> Iterator[str]:
             raise RuntimeError("granian did not answer /livez within 90 s")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process_stop(process, seconds=20)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.deployment.servers import ROOT, free_port, http_get, server_env
+from tests.processes import celery_worker_wait, process_stop
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,6 @@ class Worker:
 @contextmanager
 def celery_worker(database_url: str, multiproc_dir: Path) -> Iterator[Worker]:
     """A prefork worker on a queue of its own, so no other test's worker takes its tasks."""
-    from callao.celery import app
 
     name = f"metrics-{uuid.uuid4().hex[:8]}@localhost"
     queue = f"metrics-test-{uuid.uuid4().hex[:8]}"
@@ -45,18 +44,10 @@ def celery_worker(database_url: str, multiproc_dir: Path) -> Iterator[Worker]:
         env=env,
     )
     try:
-        deadline = time.monotonic() + 90
-        while not app.control.ping(destination=[name], timeout=1.0):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Celery worker did not start ({process.returncode})")
+        celery_worker_wait(process, name)
         yield Worker(name, queue, f"http://127.0.0.1:{port}/metrics", multiproc_dir)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process_stop(process)
 
 
 def scrape(url: str) -> str:
